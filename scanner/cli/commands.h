@@ -1,0 +1,17 @@
+/* cli/commands.h: the table of subcommands. Each entry X(name, summary)
+** needs `int wsp_cmd_<name>(wsp_cli *cli, int argc, char **argv)` in
+** cli/cmd_<name>.c; argv[0] is the subcommand's name. */
+#ifndef WSP_CLI_COMMANDS_H
+#define WSP_CLI_COMMANDS_H
+
+#include "cli/cli.h"
+
+#define WSP_CLI_COMMANDS(X)                                                    \
+  X(version, "show versions of waspada and the libraries it uses")
+
+#define WSP_X(name, summary)                                                   \
+  int wsp_cmd_##name(wsp_cli *cli, int argc, char **argv);
+WSP_CLI_COMMANDS(WSP_X)
+#undef WSP_X
+
+#endif
