@@ -1,0 +1,473 @@
+/* store/store.c: opening and migrating the database, and writing scanned
+** posts with duplicate detection (see store.h). */
+#include "store/store_int.h"
+
+#include "core/alloc.h"
+#include "core/hash.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#define STORE_BUSY_MS 3000
+
+#define STORE_STMTS(X)                                                         \
+  X(SOURCE_GET, "SELECT id FROM sources WHERE name = ?1")                      \
+  X(SOURCE_ADD, "INSERT INTO sources(name, kind, created) VALUES(?1, ?2, ?3)") \
+  X(SEEN_ADD, "INSERT OR IGNORE INTO seen(source_id, key) VALUES(?1, ?2)")     \
+  X(COUNT_ADD,                                                                 \
+    "INSERT INTO counters(source_id, day, scanned, flagged)"                   \
+    " VALUES(?1, ?2, 1, ?3) ON CONFLICT(source_id, day) DO UPDATE SET"         \
+    " scanned = scanned + 1, flagged = flagged + excluded.flagged")            \
+  X(POST_FIND, "SELECT id FROM posts WHERE norm_hash = ?1")                    \
+  X(POST_ADD,                                                                  \
+    "INSERT INTO posts(source_id, ext_id, url, author, title, lang,"           \
+    " published, first_seen, text, raw_sha256, norm_hash, score, bayes,"       \
+    " level, categories)"                                                      \
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"     \
+    " ?15)")                                                                   \
+  X(SIGHT_ADD, "INSERT INTO sightings(post_id, source_id, ext_id, url, seen)"  \
+               " VALUES(?1, ?2, ?3, ?4, ?5)")                                  \
+  X(MATCH_ADD, "INSERT INTO matches(post_id, rule_id, rule_rev, pattern,"      \
+               " start, end) VALUES(?1, ?2, ?3, ?4, ?5, ?6)")                  \
+  X(ENTITY_ADD, "INSERT INTO entities(post_id, kind, value, start, end)"       \
+                " VALUES(?1, ?2, ?3, ?4, ?5)")                                 \
+  X(SP_BEGIN, "SAVEPOINT put")                                                 \
+  X(SP_RELEASE, "RELEASE put")                                                 \
+  X(SP_ROLLBACK, "ROLLBACK TO put")
+
+enum {
+#define STORE_X(name, sql) STMT_##name,
+  STORE_STMTS(STORE_X)
+#undef STORE_X
+      STMT__COUNT
+};
+
+static const char *const stmt_sql[] = {
+#define STORE_X(name, sql) sql,
+    STORE_STMTS(STORE_X)
+#undef STORE_X
+};
+
+struct wsp_store {
+  sqlite3 *db;
+  sqlite3_stmt *stmt[STMT__COUNT];
+  int version;
+  int in_txn;
+  /* one-entry cache of the last source looked up */
+  char *last_source;
+  int64_t last_source_id;
+};
+
+/* Shared by the store's files: the connection, for queries.c. */
+sqlite3 *wsp__store_db(wsp_store *s);
+sqlite3 *wsp__store_db(wsp_store *s)
+{
+  return s->db;
+}
+
+static wsp_rc store_fail(wsp_store *s, wsp_err *err, const char *what)
+{
+  int code = s && s->db ? sqlite3_extended_errcode(s->db) : SQLITE_ERROR;
+  const char *msg = s && s->db ? sqlite3_errmsg(s->db) : "cannot open";
+  wsp_err_set(err, WSP_STORE, "%s: %s", what, msg);
+  WSP_LOG(WSP_LOG_DEBUG, "store", "%s failed: %s (%d)", what, msg, code);
+  return WSP_STORE;
+}
+
+const char *wsp_store_errmsg(const wsp_store *s)
+{
+  return s && s->db ? sqlite3_errmsg(s->db) : "no database";
+}
+
+int wsp_store_version(const wsp_store *s)
+{
+  return s->version;
+}
+
+static int read_user_version(sqlite3 *db)
+{
+  sqlite3_stmt *st;
+  int v = -1;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  if (sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+static wsp_rc store_migrate(wsp_store *s, int upto, wsp_err *err)
+{
+  int v = read_user_version(s->db);
+  char bump[64];
+
+  if (v < 0)
+    return store_fail(s, err, "reading schema version");
+  if (v > wsp_store_schema_version())
+    return wsp_err_set(err, WSP_SCHEMA,
+                       "database schema version %d is newer than this "
+                       "waspada understands (%d); use a newer waspada",
+                       v, wsp_store_schema_version());
+  while (v < upto) {
+    const char *sql = wsp__store_migration(v + 1);
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+      return store_fail(s, err, "starting migration");
+    snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(s->db, bump, NULL, NULL, NULL) != SQLITE_OK) {
+      wsp_rc rc = store_fail(s, err, "migrating schema");
+      sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+      return rc;
+    }
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+      wsp_rc rc = store_fail(s, err, "committing migration");
+      sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+      return rc;
+    }
+    v++;
+    WSP_LOG(WSP_LOG_INFO, "store", "schema migrated to version %d", v);
+  }
+  s->version = v;
+  return WSP_OK;
+}
+
+static wsp_rc store_open(const char *path, int flags, int upto, wsp_store **out,
+                         wsp_err *err)
+{
+  wsp_rc rc = WSP_NOMEM;
+  wsp_store *s = wsp_calloc(1, sizeof(*s));
+  int oflags = (flags & WSP_STORE_READONLY)
+                   ? SQLITE_OPEN_READONLY
+                   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+  *out = NULL;
+  if (!s)
+    goto fail;
+  if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) !=
+      SQLITE_OK) {
+    rc = store_fail(s, err, path);
+    goto fail;
+  }
+  sqlite3_extended_result_codes(s->db, 1);
+  sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+  rc = WSP_STORE;
+  if (sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) !=
+      SQLITE_OK)
+    goto fail_msg;
+  if (flags & WSP_STORE_READONLY) {
+    int v = read_user_version(s->db);
+    if (v < 0)
+      goto fail_msg;
+    if (v != wsp_store_schema_version()) {
+      rc = wsp_err_set(err, WSP_SCHEMA,
+                       "%s: schema version %d, this waspada uses %d%s", path, v,
+                       wsp_store_schema_version(),
+                       v < wsp_store_schema_version()
+                           ? " (open it once with a writing command to "
+                             "upgrade it)"
+                           : "");
+      goto fail;
+    }
+    s->version = v;
+  } else {
+    /* WAL: readers never block the single writer; NORMAL is durable
+    ** against process crashes (kill -9), which is the failure we test. */
+    if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) !=
+            SQLITE_OK)
+      goto fail_msg;
+    rc = store_migrate(s, upto, err);
+    if (rc != WSP_OK)
+      goto fail;
+  }
+  *out = s;
+  return WSP_OK;
+fail_msg:
+  rc = store_fail(s, err, path);
+fail:
+  wsp_store_free(s);
+  return rc;
+}
+
+wsp_rc wsp_store_open(const char *path, int flags, wsp_store **out,
+                      wsp_err *err)
+{
+  return store_open(path, flags, wsp_store_schema_version(), out, err);
+}
+
+wsp_rc wsp_store_open_at(const char *path, int upto, wsp_store **out,
+                         wsp_err *err)
+{
+  if (upto < 1 || upto > wsp_store_schema_version())
+    return WSP_INVAL;
+  return store_open(path, 0, upto, out, err);
+}
+
+void wsp_store_free(wsp_store *s)
+{
+  if (!s)
+    return;
+  if (s->in_txn && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    WSP_LOG(WSP_LOG_ERROR, "store", "final commit failed: %s",
+            sqlite3_errmsg(s->db));
+  for (int i = 0; i < STMT__COUNT; i++)
+    sqlite3_finalize(s->stmt[i]);
+  sqlite3_close(s->db);
+  wsp_free(s->last_source);
+  wsp_free(s);
+}
+
+wsp_rc wsp_store_begin(wsp_store *s, wsp_err *err)
+{
+  if (s->in_txn)
+    return WSP_OK;
+  if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return store_fail(s, err, "begin transaction");
+  s->in_txn = 1;
+  return WSP_OK;
+}
+
+wsp_rc wsp_store_commit(wsp_store *s, wsp_err *err)
+{
+  if (!s->in_txn)
+    return WSP_OK;
+  if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    return store_fail(s, err, "commit");
+  s->in_txn = 0;
+  return WSP_OK;
+}
+
+wsp_rc wsp_store_rollback(wsp_store *s)
+{
+  if (!s->in_txn)
+    return WSP_OK;
+  s->in_txn = 0;
+  return sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK
+             ? WSP_OK
+             : WSP_STORE;
+}
+
+static sqlite3_stmt *stmt_get(wsp_store *s, int which)
+{
+  sqlite3_stmt *st = s->stmt[which];
+  if (!st) {
+    if (sqlite3_prepare_v3(s->db, stmt_sql[which], -1,
+                           SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+      return NULL;
+    s->stmt[which] = st;
+  } else {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+  }
+  return st;
+}
+
+/* Bind a string that may be NULL (SQL NULL then). */
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+  if (v)
+    sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+/* Run a statement expected to finish without rows. */
+static int step_done(sqlite3_stmt *st)
+{
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE;
+}
+
+static wsp_rc source_id(wsp_store *s, const char *name, const char *kind,
+                        int64_t *id, wsp_err *err)
+{
+  sqlite3_stmt *st;
+  int rc;
+
+  if (s->last_source && strcmp(s->last_source, name) == 0) {
+    *id = s->last_source_id;
+    return WSP_OK;
+  }
+  if (!(st = stmt_get(s, STMT_SOURCE_GET)))
+    return store_fail(s, err, "looking up source");
+  bind_text(st, 1, name);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+  } else {
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE || !(st = stmt_get(s, STMT_SOURCE_ADD)))
+      return store_fail(s, err, "looking up source");
+    bind_text(st, 1, name);
+    bind_text(st, 2, kind ? kind : "file");
+    sqlite3_bind_int64(st, 3, wsp_time_wall_ms() / 1000);
+    if (!step_done(st))
+      return store_fail(s, err, "adding source");
+    *id = sqlite3_last_insert_rowid(s->db);
+  }
+  wsp_free(s->last_source);
+  s->last_source = wsp_strdup(name);
+  s->last_source_id = *id;
+  return WSP_OK;
+}
+
+static wsp_rc add_sighting(wsp_store *s, int64_t post_id, int64_t src,
+                           const wsp_store_post *p, wsp_err *err)
+{
+  sqlite3_stmt *st = stmt_get(s, STMT_SIGHT_ADD);
+  if (!st)
+    return store_fail(s, err, "adding sighting");
+  sqlite3_bind_int64(st, 1, post_id);
+  sqlite3_bind_int64(st, 2, src);
+  bind_text(st, 3, p->ext_id);
+  bind_text(st, 4, p->url);
+  sqlite3_bind_int64(st, 5, p->seen);
+  return step_done(st) ? WSP_OK : store_fail(s, err, "adding sighting");
+}
+
+static wsp_rc add_post(wsp_store *s, int64_t src, const wsp_store_post *p,
+                       int64_t *id, wsp_err *err)
+{
+  sqlite3_stmt *st = stmt_get(s, STMT_POST_ADD);
+
+  if (!st)
+    return store_fail(s, err, "adding post");
+  sqlite3_bind_int64(st, 1, src);
+  bind_text(st, 2, p->ext_id);
+  bind_text(st, 3, p->url);
+  bind_text(st, 4, p->author);
+  bind_text(st, 5, p->title);
+  bind_text(st, 6, p->lang);
+  if (p->published)
+    sqlite3_bind_int64(st, 7, p->published);
+  sqlite3_bind_int64(st, 8, p->seen);
+  sqlite3_bind_text(st, 9, p->text, (int)p->text_len, SQLITE_TRANSIENT);
+  bind_text(st, 10, p->raw_sha256);
+  bind_text(st, 11, p->norm_hash);
+  sqlite3_bind_double(st, 12, p->score);
+  if (p->bayes >= 0)
+    sqlite3_bind_double(st, 13, p->bayes);
+  bind_text(st, 14, p->level);
+  bind_text(st, 15, p->categories ? p->categories : "");
+  if (!step_done(st))
+    return store_fail(s, err, "adding post");
+  *id = sqlite3_last_insert_rowid(s->db);
+
+  for (size_t i = 0; i < p->n_matches; i++) {
+    const wsp_store_match *m = &p->matches[i];
+    if (!(st = stmt_get(s, STMT_MATCH_ADD)))
+      return store_fail(s, err, "adding match");
+    sqlite3_bind_int64(st, 1, *id);
+    bind_text(st, 2, m->rule_id);
+    sqlite3_bind_int(st, 3, m->rule_rev);
+    bind_text(st, 4, m->pattern);
+    sqlite3_bind_int64(st, 5, (int64_t)m->start);
+    sqlite3_bind_int64(st, 6, (int64_t)m->end);
+    if (!step_done(st))
+      return store_fail(s, err, "adding match");
+  }
+  for (size_t i = 0; i < p->n_entities; i++) {
+    const wsp_store_entity *e = &p->entities[i];
+    if (!(st = stmt_get(s, STMT_ENTITY_ADD)))
+      return store_fail(s, err, "adding entity");
+    sqlite3_bind_int64(st, 1, *id);
+    bind_text(st, 2, e->kind);
+    bind_text(st, 3, e->value);
+    sqlite3_bind_int64(st, 4, (int64_t)e->start);
+    sqlite3_bind_int64(st, 5, (int64_t)e->end);
+    if (!step_done(st))
+      return store_fail(s, err, "adding entity");
+  }
+  return add_sighting(s, *id, src, p, err);
+}
+
+static wsp_rc store_put(wsp_store *s, const wsp_store_post *p,
+                        wsp_put_result *result, int64_t *post_id, wsp_err *err)
+{
+  sqlite3_stmt *st;
+  int64_t src, id = 0;
+  uint64_t key;
+  char day[WSP_RFC3339_LEN];
+  wsp_rc rc;
+  int rowrc;
+
+  *result = WSP_PUT_NEW;
+  if (post_id)
+    *post_id = 0;
+  if (!p->source || !p->norm_hash || !p->text || !p->level)
+    return wsp_err_set(err, WSP_INVAL, "post lacks source, text or verdict");
+  rc = source_id(s, p->source, p->source_kind, &src, err);
+  if (rc != WSP_OK)
+    return rc;
+
+  /* Seen before from this source? Key: its id there, else its text. */
+  key = p->ext_id ? wsp_hash64(p->ext_id, strlen(p->ext_id), 1)
+                  : wsp_hash64(p->norm_hash, strlen(p->norm_hash), 2);
+  if (!(st = stmt_get(s, STMT_SEEN_ADD)))
+    return store_fail(s, err, "recording post");
+  sqlite3_bind_int64(st, 1, src);
+  sqlite3_bind_int64(st, 2, (int64_t)key);
+  if (!step_done(st))
+    return store_fail(s, err, "recording post");
+  if (sqlite3_changes(s->db) == 0) {
+    *result = WSP_PUT_DUPLICATE;
+    return WSP_OK;
+  }
+
+  if (!(st = stmt_get(s, STMT_COUNT_ADD)))
+    return store_fail(s, err, "counting post");
+  wsp_time_format_rfc3339(p->seen, day);
+  sqlite3_bind_int64(st, 1, src);
+  sqlite3_bind_text(st, 2, day, 10, SQLITE_TRANSIENT); /* YYYY-MM-DD */
+  sqlite3_bind_int(st, 3, p->flagged ? 1 : 0);
+  if (!step_done(st))
+    return store_fail(s, err, "counting post");
+  if (!p->flagged)
+    return WSP_OK;
+
+  if (!(st = stmt_get(s, STMT_POST_FIND)))
+    return store_fail(s, err, "finding post");
+  bind_text(st, 1, p->norm_hash);
+  rowrc = sqlite3_step(st);
+  if (rowrc == SQLITE_ROW)
+    id = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (rowrc != SQLITE_ROW && rowrc != SQLITE_DONE)
+    return store_fail(s, err, "finding post");
+  if (id) {
+    *result = WSP_PUT_SIGHTING;
+    rc = add_sighting(s, id, src, p, err);
+  } else {
+    rc = add_post(s, src, p, &id, err);
+  }
+  if (rc == WSP_OK && post_id)
+    *post_id = id;
+  return rc;
+}
+
+/* Each post is all-or-nothing (a savepoint inside the writer's batch): a
+** failure leaves neither counters nor half a post behind. */
+wsp_rc wsp_store_put(wsp_store *s, const wsp_store_post *p,
+                     wsp_put_result *result, int64_t *post_id, wsp_err *err)
+{
+  sqlite3_stmt *st = stmt_get(s, STMT_SP_BEGIN);
+  wsp_rc rc;
+
+  *result = WSP_PUT_NEW;
+  if (!st || !step_done(st))
+    return store_fail(s, err, "savepoint");
+  rc = store_put(s, p, result, post_id, err);
+  if (rc != WSP_OK) {
+    if ((st = stmt_get(s, STMT_SP_ROLLBACK)))
+      step_done(st);
+  }
+  if (!(st = stmt_get(s, STMT_SP_RELEASE)) || !step_done(st))
+    return rc != WSP_OK ? rc : store_fail(s, err, "release savepoint");
+  return rc;
+}
