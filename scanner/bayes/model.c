@@ -1,0 +1,715 @@
+/* bayes/model.c: naive Bayes counts in an open-addressing hash table,
+** scoring, explanation, Platt calibration and the binary model file (see
+** model.h for the maths and the format). */
+#include "bayes/model.h"
+
+#include "core/alloc.h"
+#include "core/hash.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEADER_SIZE 136u
+#define ENTRY_SIZE 16u
+static const char magic[8] = {'W', 'S', 'P', 'B', 'A', 'Y', 'E', 'S'};
+
+typedef struct entry {
+  uint64_t key; /* token hash; 0 = empty slot */
+  uint32_t c[2];
+} entry;
+
+struct wsp_bayes_model {
+  wsp_bayes_config cfg;
+  double a, b; /* Platt calibration */
+  uint64_t posts[2], tokens[2];
+  entry *slots;
+  size_t nslots; /* power of two */
+  size_t used;
+};
+
+static uint64_t key_of(uint64_t h)
+{
+  return h ? h : 1;
+}
+
+void wsp_bayes_config_default(wsp_bayes_config *cfg)
+{
+  memset(cfg, 0, sizeof(*cfg));
+  wsp_tok_opts_default(&cfg->tok);
+  cfg->alpha = 0.1;
+  cfg->lo = 0.3;
+  cfg->hi = 0.7;
+  cfg->threshold = 0.5;
+  cfg->min_count = 2;
+}
+
+static int config_ok(const wsp_bayes_config *c)
+{
+  return wsp_tok_opts_check(&c->tok) == WSP_OK && c->alpha > 0 &&
+         c->alpha <= 100 && c->lo >= 0 && c->lo <= c->hi && c->hi <= 1 &&
+         c->threshold >= 0 && c->threshold <= 1;
+}
+
+static size_t table_size(size_t want)
+{
+  size_t n = 1024;
+  while (n < want * 2)
+    n *= 2;
+  return n;
+}
+
+static entry *find(const wsp_bayes_model *m, uint64_t key)
+{
+  size_t mask = m->nslots - 1;
+  for (size_t i = (size_t)key & mask;; i = (i + 1) & mask) {
+    if (m->slots[i].key == key)
+      return &m->slots[i];
+    if (m->slots[i].key == 0)
+      return NULL;
+  }
+}
+
+/* Slot for key, inserting it if absent; the table must have room. */
+static entry *insert(wsp_bayes_model *m, uint64_t key)
+{
+  size_t mask = m->nslots - 1;
+  for (size_t i = (size_t)key & mask;; i = (i + 1) & mask) {
+    if (m->slots[i].key == key)
+      return &m->slots[i];
+    if (m->slots[i].key == 0) {
+      m->slots[i].key = key;
+      m->used++;
+      return &m->slots[i];
+    }
+  }
+}
+
+/* Make room for `more` insertions at load factor <= 1/2. */
+static wsp_rc reserve(wsp_bayes_model *m, size_t more)
+{
+  if ((m->used + more) * 2 <= m->nslots)
+    return WSP_OK;
+  size_t n = table_size(m->used + more);
+  entry *s = wsp_calloc(n, sizeof(*s));
+  if (!s)
+    return WSP_NOMEM;
+  entry *old = m->slots;
+  size_t oldn = m->nslots;
+  m->slots = s;
+  m->nslots = n;
+  m->used = 0;
+  for (size_t i = 0; i < oldn; i++)
+    if (old[i].key)
+      *insert(m, old[i].key) = old[i];
+  wsp_free(old);
+  return WSP_OK;
+}
+
+static wsp_rc model_new(const wsp_bayes_config *cfg, size_t want,
+                        wsp_bayes_model **out)
+{
+  wsp_bayes_model *m;
+  wsp_rc rc = WSP_INVAL;
+
+  *out = NULL;
+  if (!cfg || !config_ok(cfg))
+    return rc;
+  rc = WSP_NOMEM;
+  if (!(m = wsp_calloc(1, sizeof(*m))))
+    return rc;
+  m->cfg = *cfg;
+  m->a = 1;
+  m->b = 0;
+  m->nslots = table_size(want);
+  if (!(m->slots = wsp_calloc(m->nslots, sizeof(*m->slots))))
+    goto fail;
+  *out = m;
+  return WSP_OK;
+fail:
+  wsp_bayes_free(m);
+  return rc;
+}
+
+wsp_rc wsp_bayes_new(const wsp_bayes_config *cfg, wsp_bayes_model **out)
+{
+  return model_new(cfg, 512, out);
+}
+
+void wsp_bayes_free(wsp_bayes_model *m)
+{
+  if (!m)
+    return;
+  wsp_free(m->slots);
+  wsp_free(m);
+}
+
+const wsp_bayes_config *wsp_bayes_config_of(const wsp_bayes_model *m)
+{
+  return &m->cfg;
+}
+
+wsp_rc wsp_bayes_learn_hashes(wsp_bayes_model *m, const uint64_t *h, size_t n,
+                              int is_scam)
+{
+  int c = is_scam ? 1 : 0;
+  wsp_rc rc = reserve(m, n);
+
+  if (rc != WSP_OK)
+    return rc;
+  for (size_t i = 0; i < n; i++) {
+    entry *e = insert(m, key_of(h[i]));
+    if (e->c[c] < UINT32_MAX) {
+      e->c[c]++;
+      m->tokens[c]++;
+    }
+  }
+  m->posts[c]++;
+  return WSP_OK;
+}
+
+wsp_rc wsp_bayes_learn(wsp_bayes_model *m, wsp_tokens *t, int is_scam)
+{
+  int c = is_scam ? 1 : 0;
+  wsp_rc rc;
+
+  wsp_tokens_unique(t);
+  if ((rc = reserve(m, t->count)) != WSP_OK)
+    return rc;
+  for (size_t i = 0; i < t->count; i++) {
+    entry *e = insert(m, key_of(t->items[i].hash));
+    if (e->c[c] < UINT32_MAX) {
+      e->c[c]++;
+      m->tokens[c]++;
+    }
+  }
+  m->posts[c]++;
+  return WSP_OK;
+}
+
+void wsp_bayes_counts_get(const wsp_bayes_model *m, wsp_bayes_counts *out)
+{
+  out->posts[0] = m->posts[0];
+  out->posts[1] = m->posts[1];
+  out->tokens[0] = m->tokens[0];
+  out->tokens[1] = m->tokens[1];
+  out->vocab = m->used;
+}
+
+void wsp_bayes_token_counts(const wsp_bayes_model *m, const char *tok,
+                            size_t len, uint32_t out[2])
+{
+  const entry *e = find(m, key_of(wsp_hash64(tok, len, WSP_TOK_SEED)));
+  out[0] = e ? e->c[0] : 0;
+  out[1] = e ? e->c[1] : 0;
+}
+
+/* log(N_c + alpha |V|) for both classes. */
+static void log_denoms(const wsp_bayes_model *m, double d[2])
+{
+  double av = m->cfg.alpha * (double)m->used;
+  d[0] = log((double)m->tokens[0] + av);
+  d[1] = log((double)m->tokens[1] + av);
+}
+
+static double lambda(const wsp_bayes_model *m, const entry *e,
+                     const double d[2])
+{
+  double al = m->cfg.alpha;
+  return (log(e->c[1] + al) - d[1]) - (log(e->c[0] + al) - d[0]);
+}
+
+static double prior(const wsp_bayes_model *m)
+{
+  /* add-one on post counts keeps an empty or one-class model finite */
+  return log(((double)m->posts[1] + 1) / ((double)m->posts[0] + 1));
+}
+
+double wsp_bayes_score_hashes(const wsp_bayes_model *m, const uint64_t *h,
+                              size_t n)
+{
+  double d[2], s = prior(m);
+
+  log_denoms(m, d);
+  for (size_t i = 0; i < n; i++) {
+    const entry *e = find(m, key_of(h[i]));
+    if (e)
+      s += lambda(m, e, d);
+  }
+  return s;
+}
+
+void wsp_bayes_result_from_raw(const wsp_bayes_model *m, double raw,
+                               wsp_bayes_result *res)
+{
+  double z = m->a * raw + m->b;
+
+  res->raw = raw;
+  res->logodds = z;
+  res->known = 0;
+  res->p = z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z));
+  if (res->p >= m->cfg.hi)
+    res->call = WSP_BAYES_SCAM;
+  else if (res->p <= m->cfg.lo)
+    res->call = WSP_BAYES_HAM;
+  else
+    res->call = WSP_BAYES_UNSURE;
+}
+
+void wsp_bayes_score(const wsp_bayes_model *m, wsp_tokens *t,
+                     wsp_bayes_result *res)
+{
+  double d[2], s = prior(m);
+  size_t known = 0;
+
+  wsp_tokens_unique(t);
+  log_denoms(m, d);
+  for (size_t i = 0; i < t->count; i++) {
+    const entry *e = find(m, key_of(t->items[i].hash));
+    if (e) {
+      s += lambda(m, e, d);
+      known++;
+    }
+  }
+  wsp_bayes_result_from_raw(m, s, res);
+  res->known = known;
+}
+
+/* Insert w into list (size *n, capacity k) ordered by decreasing |weight|. */
+static void top_insert(wsp_bayes_token_weight *list, size_t *n, size_t k,
+                       const wsp_bayes_token_weight *w)
+{
+  size_t i = *n;
+  if (i == k) {
+    if (fabs(list[k - 1].weight) >= fabs(w->weight))
+      return;
+    i = k - 1;
+  } else {
+    (*n)++;
+  }
+  while (i > 0 && fabs(list[i - 1].weight) < fabs(w->weight)) {
+    list[i] = list[i - 1];
+    i--;
+  }
+  list[i] = *w;
+}
+
+void wsp_bayes_explain(const wsp_bayes_model *m, const wsp_tokens *t, size_t k,
+                       wsp_bayes_token_weight *pos, size_t *npos,
+                       wsp_bayes_token_weight *neg, size_t *nneg)
+{
+  double d[2];
+  size_t np = 0, nn = 0;
+
+  log_denoms(m, d);
+  for (size_t i = 0; k && i < t->count; i++) {
+    const entry *e = find(m, key_of(t->items[i].hash));
+    if (!e)
+      continue;
+    wsp_bayes_token_weight w;
+    w.token = wsp_token_text(t, i, &w.len);
+    w.weight = m->a * lambda(m, e, d);
+    if (w.weight > 0 && pos)
+      top_insert(pos, &np, k, &w);
+    else if (w.weight < 0 && neg)
+      top_insert(neg, &nn, k, &w);
+  }
+  if (npos)
+    *npos = np;
+  if (nneg)
+    *nneg = nn;
+}
+
+/* Platt's objective: sum of cross-entropies at parameters A, B. */
+static double platt_f(const double *raw, const int *y, size_t n, double hi,
+                      double lo, double A, double B)
+{
+  double f = 0;
+  for (size_t i = 0; i < n; i++) {
+    double t = y[i] ? hi : lo, fApB = raw[i] * A + B;
+    f += fApB >= 0 ? t * fApB + log1p(exp(-fApB))
+                   : (t - 1) * fApB + log1p(exp(fApB));
+  }
+  return f;
+}
+
+wsp_rc wsp_bayes_calibrate(wsp_bayes_model *m, const double *raw, const int *y,
+                           size_t n)
+{
+  /* Platt (1999) with the Newton iteration of Lin, Lin & Weng (2007).
+  ** Their model is P = 1/(1+exp(A f + B)); ours has a = -A, b = -B. */
+  double prior1 = 0, prior0 = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (y[i])
+      prior1++;
+    else
+      prior0++;
+  }
+  if (!n || !prior1 || !prior0)
+    return WSP_INVAL;
+  double hi = (prior1 + 1) / (prior1 + 2), lo = 1 / (prior0 + 2);
+  double A = 0, B = log((prior0 + 1) / (prior1 + 1));
+  double fval = platt_f(raw, y, n, hi, lo, A, B);
+  const double sigma = 1e-12, min_step = 1e-10;
+
+  for (int it = 0; it < 100; it++) {
+    double h11 = sigma, h22 = sigma, h21 = 0, g1 = 0, g2 = 0;
+    for (size_t i = 0; i < n; i++) {
+      double t = y[i] ? hi : lo, fApB = raw[i] * A + B, p, q;
+      if (fApB >= 0) {
+        p = exp(-fApB) / (1 + exp(-fApB));
+        q = 1 / (1 + exp(-fApB));
+      } else {
+        p = 1 / (1 + exp(fApB));
+        q = exp(fApB) / (1 + exp(fApB));
+      }
+      double d2 = p * q;
+      h11 += raw[i] * raw[i] * d2;
+      h22 += d2;
+      h21 += raw[i] * d2;
+      double d1 = t - p;
+      g1 += raw[i] * d1;
+      g2 += d1;
+    }
+    if (fabs(g1) < 1e-5 && fabs(g2) < 1e-5)
+      break;
+    double det = h11 * h22 - h21 * h21;
+    double dA = -(h22 * g1 - h21 * g2) / det;
+    double dB = -(-h21 * g1 + h11 * g2) / det;
+    double gd = g1 * dA + g2 * dB, step = 1;
+    while (step >= min_step) {
+      double nA = A + step * dA, nB = B + step * dB;
+      double nf = platt_f(raw, y, n, hi, lo, nA, nB);
+      if (nf < fval + 0.0001 * step * gd) {
+        A = nA;
+        B = nB;
+        fval = nf;
+        break;
+      }
+      step /= 2;
+    }
+    if (step < min_step)
+      break;
+  }
+  if (!isfinite(A) || !isfinite(B))
+    return WSP_INTERNAL;
+  m->a = -A;
+  m->b = -B;
+  return WSP_OK;
+}
+
+void wsp_bayes_set_calibration(wsp_bayes_model *m, double a, double b)
+{
+  m->a = a;
+  m->b = b;
+}
+
+wsp_rc wsp_bayes_prune(wsp_bayes_model *m, uint32_t min_count)
+{
+  size_t keep = 0, j = 0;
+  entry *tmp, *s;
+
+  for (size_t i = 0; i < m->nslots; i++)
+    if (m->slots[i].key &&
+        (uint64_t)m->slots[i].c[0] + m->slots[i].c[1] >= min_count)
+      keep++;
+  if (!(tmp = wsp_malloc((keep ? keep : 1) * sizeof(*tmp))))
+    return WSP_NOMEM;
+  for (size_t i = 0; i < m->nslots; i++)
+    if (m->slots[i].key &&
+        (uint64_t)m->slots[i].c[0] + m->slots[i].c[1] >= min_count)
+      tmp[j++] = m->slots[i];
+  size_t n = table_size(keep);
+  if (n < m->nslots && (s = wsp_calloc(n, sizeof(*s))) != NULL) {
+    wsp_free(m->slots);
+    m->slots = s;
+    m->nslots = n;
+  } else { /* keep the old table, emptied */
+    memset(m->slots, 0, m->nslots * sizeof(*m->slots));
+  }
+  m->used = 0;
+  m->tokens[0] = m->tokens[1] = 0;
+  for (size_t i = 0; i < keep; i++) {
+    *insert(m, tmp[i].key) = tmp[i];
+    m->tokens[0] += tmp[i].c[0];
+    m->tokens[1] += tmp[i].c[1];
+  }
+  wsp_free(tmp);
+  return WSP_OK;
+}
+
+/* ---- file format ---- */
+
+static void put_u16(unsigned char *p, uint16_t v)
+{
+  p[0] = (unsigned char)v;
+  p[1] = (unsigned char)(v >> 8);
+}
+static void put_u32(unsigned char *p, uint32_t v)
+{
+  for (int i = 0; i < 4; i++)
+    p[i] = (unsigned char)(v >> (8 * i));
+}
+static void put_u64(unsigned char *p, uint64_t v)
+{
+  for (int i = 0; i < 8; i++)
+    p[i] = (unsigned char)(v >> (8 * i));
+}
+static void put_f64(unsigned char *p, double d)
+{
+  uint64_t v;
+  memcpy(&v, &d, sizeof(v));
+  put_u64(p, v);
+}
+static uint16_t get_u16(const unsigned char *p)
+{
+  return (uint16_t)(p[0] | (p[1] << 8));
+}
+static uint32_t get_u32(const unsigned char *p)
+{
+  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+         ((uint32_t)p[3] << 24);
+}
+static uint64_t get_u64(const unsigned char *p)
+{
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; i--)
+    v = (v << 8) | p[i];
+  return v;
+}
+static double get_f64(const unsigned char *p)
+{
+  uint64_t v = get_u64(p);
+  double d;
+  memcpy(&d, &v, sizeof(d));
+  return d;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+  const entry *x = a, *y = b;
+  return x->key < y->key ? -1 : x->key > y->key;
+}
+
+wsp_rc wsp_bayes_save(const wsp_bayes_model *m, const char *path, wsp_err *err)
+{
+  unsigned char hdr[HEADER_SIZE];
+  unsigned char *body = NULL;
+  entry *list = NULL;
+  char *tmp = NULL;
+  FILE *f = NULL;
+  size_t n = 0, plen = strlen(path);
+  wsp_rc rc = WSP_NOMEM;
+
+  if (!(list = wsp_malloc((m->used ? m->used : 1) * sizeof(*list))))
+    goto fail;
+  for (size_t i = 0; i < m->nslots; i++)
+    if (m->slots[i].key)
+      list[n++] = m->slots[i];
+  qsort(list, n, sizeof(*list), cmp_entry);
+  if (!(body = wsp_malloc(n ? n * ENTRY_SIZE : 1)))
+    goto fail;
+  for (size_t i = 0; i < n; i++) {
+    put_u64(body + i * ENTRY_SIZE, list[i].key);
+    put_u32(body + i * ENTRY_SIZE + 8, list[i].c[0]);
+    put_u32(body + i * ENTRY_SIZE + 12, list[i].c[1]);
+  }
+  memset(hdr, 0, sizeof(hdr));
+  memcpy(hdr, magic, 8);
+  put_u32(hdr + 8, WSP_BAYES_VERSION);
+  put_u32(hdr + 12, HEADER_SIZE);
+  hdr[16] = m->cfg.tok.words;
+  hdr[17] = m->cfg.tok.bigrams;
+  hdr[18] = m->cfg.tok.entities;
+  hdr[19] = m->cfg.tok.cgram_min;
+  hdr[20] = m->cfg.tok.cgram_max;
+  hdr[21] = m->cfg.tok.max_token;
+  put_u16(hdr + 22, m->cfg.tok.max_words);
+  put_f64(hdr + 24, m->cfg.alpha);
+  put_f64(hdr + 32, m->a);
+  put_f64(hdr + 40, m->b);
+  put_f64(hdr + 48, m->cfg.lo);
+  put_f64(hdr + 56, m->cfg.hi);
+  put_f64(hdr + 64, m->cfg.threshold);
+  put_u32(hdr + 72, m->cfg.min_count);
+  put_u64(hdr + 80, m->posts[0]);
+  put_u64(hdr + 88, m->posts[1]);
+  put_u64(hdr + 96, m->tokens[0]);
+  put_u64(hdr + 104, m->tokens[1]);
+  put_u64(hdr + 112, n);
+  put_u64(hdr + 120, wsp_hash64(body, n * ENTRY_SIZE, 0));
+  put_u64(hdr + 128, wsp_hash64(hdr, 128, 0));
+
+  if (!(tmp = wsp_malloc(plen + 5)))
+    goto fail;
+  memcpy(tmp, path, plen);
+  memcpy(tmp + plen, ".tmp", 5);
+  rc = WSP_IO;
+  if (!(f = fopen(tmp, "wb"))) {
+    wsp_err_set(err, rc, "%s: %s", tmp, strerror(errno));
+    goto fail;
+  }
+  if (fwrite(hdr, 1, sizeof(hdr), f) != sizeof(hdr) ||
+      (n && fwrite(body, ENTRY_SIZE, n, f) != n)) {
+    wsp_err_set(err, rc, "%s: write failed: %s", tmp, strerror(errno));
+    goto fail;
+  }
+  if (fclose(f) != 0) {
+    f = NULL;
+    wsp_err_set(err, rc, "%s: write failed: %s", tmp, strerror(errno));
+    goto fail;
+  }
+  f = NULL;
+  if (rename(tmp, path) != 0) {
+    wsp_err_set(err, rc, "%s: %s", path, strerror(errno));
+    goto fail;
+  }
+  rc = WSP_OK;
+fail:
+  if (f)
+    fclose(f);
+  if (rc != WSP_OK && tmp)
+    remove(tmp);
+  wsp_free(tmp);
+  wsp_free(body);
+  wsp_free(list);
+  return rc;
+}
+
+wsp_rc wsp_bayes_load_mem(const void *data, size_t len, wsp_bayes_model **out,
+                          wsp_err *err)
+{
+  const unsigned char *p = data;
+  wsp_bayes_model *m = NULL;
+  wsp_bayes_config cfg;
+  wsp_rc rc = WSP_MODEL;
+  uint64_t n, sum[2] = {0, 0}, prev = 0;
+
+  *out = NULL;
+  if (len < HEADER_SIZE)
+    return wsp_err_set(err, rc, "truncated model: %zu bytes, header needs %u",
+                       len, HEADER_SIZE);
+  if (memcmp(p, magic, 8) != 0)
+    return wsp_err_set(err, rc, "not a waspada model (bad magic)");
+  if (get_u32(p + 8) != WSP_BAYES_VERSION)
+    return wsp_err_set(err, rc, "model version %u not supported (want %u)",
+                       (unsigned)get_u32(p + 8), WSP_BAYES_VERSION);
+  if (get_u32(p + 12) != HEADER_SIZE)
+    return wsp_err_set(err, rc, "bad header size %u",
+                       (unsigned)get_u32(p + 12));
+  if (get_u64(p + 128) != wsp_hash64(p, 128, 0))
+    return wsp_err_set(err, rc, "corrupt model header (checksum mismatch)");
+  n = get_u64(p + 112);
+  if (n > (len - HEADER_SIZE) / ENTRY_SIZE ||
+      HEADER_SIZE + n * ENTRY_SIZE != len)
+    return wsp_err_set(err, rc,
+                       "model size %zu bytes does not match its %llu entries "
+                       "(truncated or trailing data)",
+                       len, (unsigned long long)n);
+  if (get_u64(p + 120) != wsp_hash64(p + HEADER_SIZE, n * ENTRY_SIZE, 0))
+    return wsp_err_set(err, rc, "corrupt model body (checksum mismatch)");
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.tok.words = p[16];
+  cfg.tok.bigrams = p[17];
+  cfg.tok.entities = p[18];
+  cfg.tok.cgram_min = p[19];
+  cfg.tok.cgram_max = p[20];
+  cfg.tok.max_token = p[21];
+  cfg.tok.max_words = get_u16(p + 22);
+  cfg.alpha = get_f64(p + 24);
+  cfg.lo = get_f64(p + 48);
+  cfg.hi = get_f64(p + 56);
+  cfg.threshold = get_f64(p + 64);
+  cfg.min_count = get_u32(p + 72);
+  double a = get_f64(p + 32), b = get_f64(p + 40);
+  if (!config_ok(&cfg) || !isfinite(a) || !isfinite(b))
+    return wsp_err_set(err, rc, "model settings out of range");
+  if ((rc = model_new(&cfg, (size_t)n, &m)) != WSP_OK)
+    return rc;
+  rc = WSP_MODEL;
+  m->a = a;
+  m->b = b;
+  m->posts[0] = get_u64(p + 80);
+  m->posts[1] = get_u64(p + 88);
+  m->tokens[0] = get_u64(p + 96);
+  m->tokens[1] = get_u64(p + 104);
+  for (uint64_t i = 0; i < n; i++) {
+    const unsigned char *q = p + HEADER_SIZE + i * ENTRY_SIZE;
+    uint64_t key = get_u64(q);
+    if (key == 0 || (i && key <= prev)) {
+      wsp_err_set(err, rc, "corrupt model: entry %llu out of order",
+                  (unsigned long long)i);
+      goto fail;
+    }
+    prev = key;
+    entry *e = insert(m, key);
+    e->c[0] = get_u32(q + 8);
+    e->c[1] = get_u32(q + 12);
+    sum[0] += e->c[0];
+    sum[1] += e->c[1];
+  }
+  if (sum[0] != m->tokens[0] || sum[1] != m->tokens[1]) {
+    wsp_err_set(err, rc, "corrupt model: token counts do not add up");
+    goto fail;
+  }
+  *out = m;
+  return WSP_OK;
+fail:
+  wsp_bayes_free(m);
+  return rc;
+}
+
+wsp_rc wsp_bayes_load(const char *path, wsp_bayes_model **out, wsp_err *err)
+{
+  FILE *f = NULL;
+  unsigned char *data = NULL;
+  long size;
+  wsp_rc rc = WSP_IO;
+
+  *out = NULL;
+  if (!(f = fopen(path, "rb")))
+    return wsp_err_set(err, rc, "%s: %s", path, strerror(errno));
+  if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
+      fseek(f, 0, SEEK_SET) != 0) {
+    wsp_err_set(err, rc, "%s: cannot determine size", path);
+    goto fail;
+  }
+  if ((unsigned long)size > WSP_BAYES_MAX_FILE) {
+    rc = wsp_err_set(err, WSP_TOOBIG, "%s: model file too large (%ld bytes)",
+                     path, size);
+    goto fail;
+  }
+  rc = WSP_NOMEM;
+  if (!(data = wsp_malloc(size ? (size_t)size : 1)))
+    goto fail;
+  rc = WSP_IO;
+  if (size && fread(data, 1, (size_t)size, f) != (size_t)size) {
+    wsp_err_set(err, rc, "%s: read failed", path);
+    goto fail;
+  }
+  rc = wsp_bayes_load_mem(data, (size_t)size, out, err);
+  if (rc == WSP_MODEL && err) {
+    char msg[WSP_ERR_MAX];
+    snprintf(msg, sizeof(msg), "%s", err->msg);
+    wsp_err_set(err, rc, "%s: %s", path, msg);
+  }
+fail:
+  if (f)
+    fclose(f);
+  wsp_free(data);
+  return rc;
+}
+
+const char *wsp_bayes_call_name(wsp_bayes_call c)
+{
+  switch (c) {
+  case WSP_BAYES_SCAM:
+    return "scam";
+  case WSP_BAYES_HAM:
+    return "not_scam";
+  default:
+    return "unsure";
+  }
+}

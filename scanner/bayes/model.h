@@ -1,0 +1,186 @@
+/* bayes/model.h: the naive Bayes model of waspada: learn, save/load, score,
+** explain.
+**
+** MODEL. Multinomial naive Bayes over binarised features (each distinct
+** token of a post counts once; Metsis, Androutsopoulos & Paliouras 2006 found
+** this a strong NB variant for spam), two classes c in {scam, ham}:
+**
+**   n_c       posts of class c seen in training
+**   N_wc      posts of class c that contained token w
+**   N_c       sum over the vocabulary V of N_wc
+**   theta_wc  = (N_wc + alpha) / (N_c + alpha |V|)       (Lidstone smoothing)
+**
+** For a post with distinct tokens T, only tokens in V count (a token never
+** seen in training carries no evidence, as with scikit-learn's vectorisers):
+**
+**   S = log((n_scam + 1) / (n_ham + 1)) + sum_{w in T and V} lambda_w,
+**   lambda_w = log theta_w,scam - log theta_w,ham          (token weight)
+**
+** S is the log posterior odds under the independence assumption. Because
+** overlapping n-gram tokens are far from independent, S is over-confident;
+** the reported probability is Platt-calibrated:
+**
+**   p = 1 / (1 + exp(-(a S + b)))
+**
+** with a, b fitted by wsp_bayes_calibrate on out-of-fold scores of the
+** training data (a = 1, b = 0 until then). The three-way call is scam when
+** p >= hi, not scam when p <= lo, unsure in between; `threshold` (default
+** 0.5) is the single cut used for precision/recall figures.
+** Explanations list the tokens of the post with the largest |a lambda_w|,
+** i.e. their contribution to the calibrated log-odds.
+**
+** wsp_bayes_prune drops tokens seen in fewer than `min_count` posts (N_c and
+** |V| are recomputed, so the model stays consistent); `waspada train` prunes
+** before saving, incremental learning does not.
+**
+** FILE FORMAT (version 1, all integers little-endian, doubles IEEE 754
+** binary64 stored as their little-endian bit pattern):
+**   0   8  magic "WSPBAYES"
+**   8   4  version (1)         12  4  header size in bytes (136)
+**   16  8  tokeniser settings: words, bigrams, entities, cgram_min,
+**          cgram_max, max_token (u8 each), max_words (u16)
+**   24  8  alpha   32 8 a   40 8 b   48 8 lo   56 8 hi   64 8 threshold
+**   72  8  min_count (u32) + reserved (u32, 0)
+**   80  16 n_ham, n_scam (u64)      96 16 N_ham, N_scam (u64)
+**   112 8  number of entries E (u64)
+**   120 8  wsp_hash64(entries, 16 E, 0) - checksum of the entry block
+**   128 8  wsp_hash64(header bytes 0..127, 0) - checksum of the header
+**   136    E entries of 16 bytes: token hash (u64, 0 stored as 1),
+**          N_w,ham (u32), N_w,scam (u32), strictly increasing by hash
+** A file that is truncated, has trailing bytes, a bad magic/version, a
+** checksum mismatch, unsorted entries or counts that do not add up to the
+** header totals is rejected with WSP_MODEL and a reason in err. Loading
+** reads the file once and builds an open-addressing table (O(E)).
+**
+** THREADING. A loaded or trained model may be shared read-only by any number
+** of threads scoring at once (score/explain take a const model).
+** wsp_bayes_learn*, _prune and _calibrate modify it: no concurrent use. */
+#ifndef WSP_BAYES_MODEL_H
+#define WSP_BAYES_MODEL_H
+
+#include "bayes/tokenize.h"
+#include "core/error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WSP_BAYES_VERSION 1u
+/* Largest model file accepted by wsp_bayes_load (bytes). */
+#define WSP_BAYES_MAX_FILE (256u << 20)
+
+typedef struct wsp_bayes_model wsp_bayes_model;
+
+typedef struct wsp_bayes_config {
+  wsp_tok_opts tok;
+  double alpha;       /* Lidstone smoothing, (0, 100] (default 0.1) */
+  double lo, hi;      /* three-way call bounds (default 0.3, 0.7) */
+  double threshold;   /* binary cut for evaluation (default 0.5) */
+  uint32_t min_count; /* wsp_bayes_prune threshold used by train (def. 2) */
+} wsp_bayes_config;
+
+typedef enum {
+  WSP_BAYES_HAM = 0,    /* not scam */
+  WSP_BAYES_SCAM = 1,   /* scam */
+  WSP_BAYES_UNSURE = 2, /* between lo and hi */
+} wsp_bayes_call;
+
+typedef struct wsp_bayes_counts {
+  uint64_t posts[2];  /* n_ham, n_scam */
+  uint64_t tokens[2]; /* N_ham, N_scam */
+  uint64_t vocab;     /* |V| */
+} wsp_bayes_counts;
+
+typedef struct wsp_bayes_result {
+  double p;       /* calibrated probability of scam, [0, 1] */
+  double logodds; /* a S + b */
+  double raw;     /* S (uncalibrated log odds) */
+  wsp_bayes_call call;
+  size_t known; /* distinct tokens of the post found in the model */
+} wsp_bayes_result;
+
+typedef struct wsp_bayes_token_weight {
+  const char *token; /* printable form (not NUL-terminated), into the tokens */
+  size_t len;
+  double weight; /* a * lambda_w: > 0 for scam, < 0 against */
+} wsp_bayes_token_weight;
+
+/* Defaults of the shipped model (see above; tokeniser wsp_tok_opts_default).*/
+void wsp_bayes_config_default(wsp_bayes_config *cfg);
+
+/* Empty trainable model with settings cfg (copied). WSP_INVAL on bad
+** settings, WSP_NOMEM. Free with wsp_bayes_free. */
+wsp_rc wsp_bayes_new(const wsp_bayes_config *cfg, wsp_bayes_model **out);
+void wsp_bayes_free(wsp_bayes_model *m); /* NULL is a no-op */
+
+/* Settings of m (tokeniser settings included); valid while m lives. */
+const wsp_bayes_config *wsp_bayes_config_of(const wsp_bayes_model *m);
+
+/* Learn one post given as tokens (from wsp_tokenize with the model's
+** settings; duplicates are removed here, t is reordered). is_scam: 0 or 1.
+** Incremental: may follow wsp_bayes_load, then wsp_bayes_save again. Does
+** not change a, b. WSP_NOMEM leaves m unchanged. Not thread-safe. */
+wsp_rc wsp_bayes_learn(wsp_bayes_model *m, wsp_tokens *t, int is_scam);
+
+/* Same, from already unique token hashes (any order). */
+wsp_rc wsp_bayes_learn_hashes(wsp_bayes_model *m, const uint64_t *h, size_t n,
+                              int is_scam);
+
+/* Totals of m. */
+void wsp_bayes_counts_get(const wsp_bayes_model *m, wsp_bayes_counts *out);
+
+/* Per-class post counts (out[0] ham, out[1] scam) of the token whose
+** printable form is tok[0..len) (e.g. "gaji", "c:_ker", "<wa>"); 0 if
+** unknown. */
+void wsp_bayes_token_counts(const wsp_bayes_model *m, const char *tok,
+                            size_t len, uint32_t out[2]);
+
+/* Score one post given as tokens (t is reordered and de-duplicated).
+** Thread-safe on a shared model. */
+void wsp_bayes_score(const wsp_bayes_model *m, wsp_tokens *t,
+                     wsp_bayes_result *res);
+
+/* Uncalibrated S of unique token hashes (any order); thread-safe. */
+double wsp_bayes_score_hashes(const wsp_bayes_model *m, const uint64_t *h,
+                              size_t n);
+
+/* Map S to the calibrated result (p, logodds, call; known is left 0). */
+void wsp_bayes_result_from_raw(const wsp_bayes_model *m, double raw,
+                               wsp_bayes_result *res);
+
+/* The strongest tokens of t for (weight > 0) and against (weight < 0) scam:
+** fills up to k entries of pos and neg (either may be NULL) in decreasing
+** |weight|, setting *npos / *nneg (may be NULL). t must be unique (as left
+** by wsp_bayes_score); token pointers point into t. Thread-safe. */
+void wsp_bayes_explain(const wsp_bayes_model *m, const wsp_tokens *t, size_t k,
+                       wsp_bayes_token_weight *pos, size_t *npos,
+                       wsp_bayes_token_weight *neg, size_t *nneg);
+
+/* Fit Platt's a, b (p = sigmoid(a S + b)) to raw scores S[i] with labels
+** y[i] (0/1) by Newton's method with Platt's regularised targets (Lin, Lin
+** & Weng 2007). WSP_INVAL if n == 0 or one class only. Not thread-safe. */
+wsp_rc wsp_bayes_calibrate(wsp_bayes_model *m, const double *raw, const int *y,
+                           size_t n);
+
+/* Set a, b directly (tests, tools). */
+void wsp_bayes_set_calibration(wsp_bayes_model *m, double a, double b);
+
+/* Drop tokens seen in fewer than min_count posts (both classes together)
+** and recompute the totals. WSP_NOMEM leaves m unchanged. Not thread-safe. */
+wsp_rc wsp_bayes_prune(wsp_bayes_model *m, uint32_t min_count);
+
+/* Write m to path atomically (path.tmp, then rename). WSP_IO with the reason
+** in err, WSP_NOMEM. Safe while other threads score; not with learn. */
+wsp_rc wsp_bayes_save(const wsp_bayes_model *m, const char *path, wsp_err *err);
+
+/* Load a model file (one read). WSP_IO (cannot read), WSP_MODEL (corrupt,
+** truncated, wrong version; "path: reason" in err), WSP_TOOBIG, WSP_NOMEM. */
+wsp_rc wsp_bayes_load(const char *path, wsp_bayes_model **out, wsp_err *err);
+
+/* Same from a memory image of a file (borrowed). */
+wsp_rc wsp_bayes_load_mem(const void *data, size_t len, wsp_bayes_model **out,
+                          wsp_err *err);
+
+/* "scam", "not_scam", "unsure". */
+const char *wsp_bayes_call_name(wsp_bayes_call c);
+
+#endif

@@ -1,0 +1,286 @@
+/* bayes/tokenize.c: words, number shapes, bigrams, character n-grams and
+** entity tokens for the naive Bayes scorer (see tokenize.h). */
+#include "bayes/tokenize.h"
+
+#include "core/alloc.h"
+#include "core/hash.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A shaped word is never longer than the word (5+ digits shrink to 3). */
+#define SHAPED_MAX (WSP_TOK_MAX_TOKEN_LEN + 4)
+
+void wsp_tok_opts_default(wsp_tok_opts *o)
+{
+  memset(o, 0, sizeof(*o));
+  o->words = 1;
+  o->bigrams = 1;
+  o->entities = 1;
+  o->cgram_min = 2;
+  o->cgram_max = 5;
+  o->max_token = 32;
+  o->max_words = 2048;
+}
+
+wsp_rc wsp_tok_opts_check(const wsp_tok_opts *o)
+{
+  if (!o || o->max_token < 4 || o->max_token > WSP_TOK_MAX_TOKEN_LEN ||
+      o->max_words < 1 || o->cgram_max > 8 || o->cgram_min > o->cgram_max ||
+      (o->cgram_max && !o->cgram_min))
+    return WSP_INVAL;
+  return WSP_OK;
+}
+
+void wsp_tokens_init(wsp_tokens *t)
+{
+  memset(t, 0, sizeof(*t));
+}
+
+void wsp_tokens_cleanup(wsp_tokens *t)
+{
+  wsp_free(t->items);
+  wsp_free(t->text);
+  memset(t, 0, sizeof(*t));
+}
+
+const char *wsp_token_text(const wsp_tokens *t, size_t i, size_t *len)
+{
+  *len = t->items[i].len;
+  return t->text + t->items[i].off;
+}
+
+/* Append one token (a followed by b); WSP_TOOBIG when the per-post cap is
+** reached. */
+static wsp_rc push(wsp_tokens *t, wsp_tok_kind kind, const char *a, size_t alen,
+                   const char *b, size_t blen)
+{
+  size_t n = alen + blen;
+
+  if (t->count >= WSP_TOK_MAX_TOKENS) {
+    t->truncated = 1;
+    return WSP_TOOBIG;
+  }
+  if (t->count == t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 256;
+    wsp_token *p = wsp_realloc(t->items, cap * sizeof(*p));
+    if (!p)
+      return WSP_NOMEM;
+    t->items = p;
+    t->cap = cap;
+  }
+  if (t->text_len + n > t->text_cap) {
+    size_t cap = t->text_cap ? t->text_cap * 2 : 4096;
+    while (cap < t->text_len + n)
+      cap *= 2;
+    char *p = wsp_realloc(t->text, cap);
+    if (!p)
+      return WSP_NOMEM;
+    t->text = p;
+    t->text_cap = cap;
+  }
+  char *dst = t->text + t->text_len;
+  if (alen)
+    memcpy(dst, a, alen);
+  if (blen)
+    memcpy(dst + alen, b, blen);
+  wsp_token *tok = &t->items[t->count++];
+  tok->hash = wsp_hash64(dst, n, WSP_TOK_SEED);
+  tok->off = (uint32_t)t->text_len;
+  tok->len = (uint16_t)n;
+  tok->kind = (uint8_t)kind;
+  t->text_len += n;
+  return WSP_OK;
+}
+
+static int is_word_byte(unsigned char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* Shape word w[0..n) into out (digit runs -> "#", "##", ..., "#5+", "#8+";
+** ASCII folded to lower case); returns the shaped length. */
+static size_t shape_word(const char *w, size_t n, char *out)
+{
+  size_t o = 0;
+
+  for (size_t i = 0; i < n;) {
+    unsigned char c = (unsigned char)w[i];
+    if (c >= '0' && c <= '9') {
+      size_t j = i;
+      while (j < n && w[j] >= '0' && w[j] <= '9')
+        j++;
+      size_t d = j - i;
+      if (d <= 4) {
+        memset(out + o, '#', d);
+        o += d;
+      } else {
+        memcpy(out + o, d < 8 ? "#5+" : "#8+", 3);
+        o += 3;
+      }
+      i = j;
+      continue;
+    }
+    out[o++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+    i++;
+  }
+  return o;
+}
+
+/* Character n-grams of '_' + w + '_' counted in UTF-8 characters, each
+** pushed as "c:" + n-gram. */
+static wsp_rc push_cgrams(wsp_tokens *t, const wsp_tok_opts *o, const char *w,
+                          size_t n)
+{
+  char padded[SHAPED_MAX + 4] = "c:_";
+  size_t starts[SHAPED_MAX + 4];
+  size_t nchars = 0, plen;
+  wsp_rc rc;
+
+  memcpy(padded + 3, w, n);
+  padded[3 + n] = '_';
+  plen = n + 4;
+  for (size_t i = 2; i < plen; i++)
+    if (((unsigned char)padded[i] & 0xC0) != 0x80)
+      starts[nchars++] = i;
+  starts[nchars] = plen;
+  for (size_t k = o->cgram_min; k <= o->cgram_max && k <= nchars; k++) {
+    for (size_t s = 0; s + k <= nchars; s++) {
+      size_t a = starts[s], b = starts[s + k];
+      if ((rc = push(t, WSP_TOK_CGRAM, "c:", 2, padded + a, b - a)) != WSP_OK)
+        return rc;
+    }
+  }
+  return WSP_OK;
+}
+
+/* Cut n down to at most max bytes without splitting a UTF-8 character. */
+static size_t utf8_cut(const char *s, size_t n, size_t max)
+{
+  if (n <= max)
+    return n;
+  n = max;
+  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+    n--;
+  return n;
+}
+
+static const char *kind_name(wsp_entity_kind k)
+{
+  switch (k) {
+#define WSP_X(name, str)                                                       \
+  case WSP_ENT_##name:                                                         \
+    return str;
+    WSP_ENTITY_KINDS(WSP_X)
+#undef WSP_X
+  default:
+    return NULL;
+  }
+}
+
+static wsp_rc push_entities(wsp_tokens *t, const wsp_tok_opts *o,
+                            const wsp_entities *ents)
+{
+  wsp_rc rc;
+
+  for (size_t i = 0; ents && i < ents->count; i++) {
+    const wsp_entity *e = &ents->items[i];
+    const char *name = kind_name(e->kind);
+    char buf[2 * WSP_TOK_MAX_TOKEN_LEN + 8];
+    int n;
+
+    if (!name)
+      continue;
+    n = snprintf(buf, sizeof(buf), "<%s>", name);
+    if ((rc = push(t, WSP_TOK_ENTITY, buf, (size_t)n, NULL, 0)) != WSP_OK)
+      return rc;
+    if ((e->kind == WSP_ENT_COUNTRY || e->kind == WSP_ENT_REGION) && e->value) {
+      size_t vl = utf8_cut(e->value, strlen(e->value), o->max_token);
+      n = snprintf(buf, sizeof(buf), "<%s:%.*s>", name, (int)vl, e->value);
+      for (int j = 0; j < n; j++)
+        if (buf[j] >= 'A' && buf[j] <= 'Z')
+          buf[j] = (char)(buf[j] + 32);
+      if ((rc = push(t, WSP_TOK_ENTITY, buf, (size_t)n, NULL, 0)) != WSP_OK)
+        return rc;
+    }
+  }
+  return WSP_OK;
+}
+
+wsp_rc wsp_tokenize(const wsp_tok_opts *o, const char *norm, size_t len,
+                    const wsp_entities *ents, wsp_tokens *out)
+{
+  char prev[SHAPED_MAX + 1], cur[SHAPED_MAX + 1];
+  size_t prev_len = 0, nwords = 0, i = 0;
+  wsp_rc rc = WSP_OK;
+
+  out->count = 0;
+  out->text_len = 0;
+  out->truncated = 0;
+  if (wsp_tok_opts_check(o) != WSP_OK || (!norm && len))
+    return WSP_INVAL;
+  while (i < len) {
+    while (i < len && !is_word_byte((unsigned char)norm[i]))
+      i++;
+    if (i >= len)
+      break;
+    size_t s = i;
+    while (i < len && is_word_byte((unsigned char)norm[i]))
+      i++;
+    if (nwords >= o->max_words) {
+      out->truncated = 1;
+      break;
+    }
+    size_t wl = utf8_cut(norm + s, i - s, o->max_token);
+    size_t cl = shape_word(norm + s, wl, cur);
+    if (cl == 0)
+      continue;
+    nwords++;
+    if (o->words && (rc = push(out, WSP_TOK_WORD, cur, cl, NULL, 0)) != WSP_OK)
+      goto fail;
+    if (o->bigrams && prev_len) {
+      char pair[SHAPED_MAX + 2];
+      memcpy(pair, prev, prev_len);
+      pair[prev_len] = ' ';
+      if ((rc = push(out, WSP_TOK_BIGRAM, pair, prev_len + 1, cur, cl)) !=
+          WSP_OK)
+        goto fail;
+    }
+    if (o->cgram_min && (rc = push_cgrams(out, o, cur, cl)) != WSP_OK)
+      goto fail;
+    memcpy(prev, cur, cl);
+    prev_len = cl;
+  }
+  if (o->entities && (rc = push_entities(out, o, ents)) != WSP_OK)
+    goto fail;
+  return WSP_OK;
+fail:
+  if (rc == WSP_TOOBIG) /* cap reached: keep what we have */
+    return WSP_OK;
+  out->count = 0;
+  out->text_len = 0;
+  return rc;
+}
+
+static int cmp_tok(const void *a, const void *b)
+{
+  const wsp_token *x = a, *y = b;
+  if (x->hash != y->hash)
+    return x->hash < y->hash ? -1 : 1;
+  return x->off < y->off ? -1 : x->off > y->off;
+}
+
+void wsp_tokens_unique(wsp_tokens *t)
+{
+  size_t n = 0;
+
+  if (t->count < 2)
+    return;
+  qsort(t->items, t->count, sizeof(*t->items), cmp_tok);
+  for (size_t i = 0; i < t->count; i++)
+    if (n == 0 || t->items[i].hash != t->items[n - 1].hash)
+      t->items[n++] = t->items[i];
+  t->count = n;
+}

@@ -1,0 +1,108 @@
+/* bayes/tokenize.h: the tokeniser of the naive Bayes scorer. It turns
+** NORMALISED text (text/normalize.h) plus the post's entity list
+** (text/entities.h) into feature tokens, each identified by a 64-bit hash
+** (core/hash.h) and carrying its printable form for explanations.
+**
+** Features (each family can be switched off in wsp_tok_opts):
+**   word     "gaji"           maximal runs of ASCII letters/digits and
+*non-ASCII
+**                             bytes; ASCII upper case folded; a word is cut at
+**                             max_token bytes (on a UTF-8 character boundary)
+**   number   "## juta"        every run of digits inside a word is replaced by
+**                             its shape: "#" per digit for 1-4 digits, "#5+"
+**                             for 5-7 digits, "#8+" for 8 or more, so "15 juta"
+**                             and "18 juta" share tokens, and so do all phone
+**                             numbers
+**   bigram   "gaji besar"     two adjacent words (after shaping)
+**   chargram "c:_ker"         character n-grams (cgram_min..cgram_max, counted
+**                             in UTF-8 characters) of each shaped word padded
+**                             with '_' at both ends, as scikit-learn's
+**                             "char_wb" analyser; they make the model robust to
+**                             abbreviations and obfuscation ("krj", "kerja2")
+**   entity   "<wa>"           one per entity: "<kind>", and for countries and
+**            "<country:kamboja>" regions also "<kind:value>" (value cut at
+**                             max_token bytes)
+** A post yields at most WSP_TOK_MAX_TOKENS tokens and considers at most
+** max_words words; the rest is ignored (out->truncated is set), so hostile
+** input cannot grow memory without bound.
+**
+** Ownership and threading: a wsp_tokens is caller-allocated, owns its storage
+** and is reused between calls (one per thread). Functions are reentrant. */
+#ifndef WSP_BAYES_TOKENIZE_H
+#define WSP_BAYES_TOKENIZE_H
+
+#include "core/error.h"
+#include "text/entities.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Upper bound on tokens produced for one post. */
+#define WSP_TOK_MAX_TOKENS 65536u
+/* Upper bound on max_token (bytes of a word kept). */
+#define WSP_TOK_MAX_TOKEN_LEN 64u
+
+typedef struct wsp_tok_opts {
+  uint8_t words;      /* nonzero: word unigrams */
+  uint8_t bigrams;    /* nonzero: adjacent word pairs */
+  uint8_t entities;   /* nonzero: entity-kind tokens */
+  uint8_t cgram_min;  /* character n-grams inside words; 0: none */
+  uint8_t cgram_max;  /* >= cgram_min, <= 8 */
+  uint8_t max_token;  /* bytes kept of a word, 4..WSP_TOK_MAX_TOKEN_LEN */
+  uint16_t max_words; /* words considered per post, >= 1 */
+} wsp_tok_opts;
+
+/* Kind of a token, stored with it (explanations may filter on it). */
+typedef enum {
+  WSP_TOK_WORD = 0,
+  WSP_TOK_BIGRAM = 1,
+  WSP_TOK_CGRAM = 2,
+  WSP_TOK_ENTITY = 3
+} wsp_tok_kind;
+
+typedef struct wsp_token {
+  uint64_t hash; /* wsp_hash64 of the printable form, seed WSP_TOK_SEED */
+  uint32_t off;  /* printable form: bytes [off, off+len) of wsp_tokens.text */
+  uint16_t len;
+  uint8_t kind; /* wsp_tok_kind */
+} wsp_token;
+
+#define WSP_TOK_SEED 0x77737062u /* "wspb" */
+
+typedef struct wsp_tokens {
+  wsp_token *items;
+  size_t count;
+  char *text; /* printable forms, not NUL-separated */
+  size_t text_len;
+  int truncated; /* nonzero if limits cut the post short */
+  /* private */
+  size_t cap, text_cap;
+} wsp_tokens;
+
+/* The settings of the shipped model: words, bigrams, entities, character
+** 2..5-grams, 32-byte words, 2048 words per post. */
+void wsp_tok_opts_default(wsp_tok_opts *o);
+
+/* WSP_OK if o is within the documented ranges, else WSP_INVAL. */
+wsp_rc wsp_tok_opts_check(const wsp_tok_opts *o);
+
+void wsp_tokens_init(wsp_tokens *t);
+void wsp_tokens_cleanup(wsp_tokens *t);
+
+/* Tokenise norm[0..len) (normalised text, need not be NUL-terminated) and
+** the entities ents (may be NULL; only kind and value are used) into out,
+** replacing its contents. Tokens appear in text order, entities last,
+** duplicates included. Returns WSP_OK, WSP_INVAL (bad options) or
+** WSP_NOMEM (out is then empty). Reentrant. @test tests/unit/test_bayes.c */
+wsp_rc wsp_tokenize(const wsp_tok_opts *o, const char *norm, size_t len,
+                    const wsp_entities *ents, wsp_tokens *out);
+
+/* Sort by hash and keep one token per hash (binary features). Printable
+** forms stay valid. */
+void wsp_tokens_unique(wsp_tokens *t);
+
+/* Printable form of token i (not NUL-terminated; *len receives its length);
+** valid until the next change of t. */
+const char *wsp_token_text(const wsp_tokens *t, size_t i, size_t *len);
+
+#endif
