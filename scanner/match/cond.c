@@ -3,7 +3,8 @@
 **   and     := unary ('and' unary)*
 **   unary   := 'not' unary | primary
 **   primary := '(' expr ')' | NAME
-**            | (NUMBER | 'any' | 'all') 'of' ('them' | '(' NAME (',' NAME)* ')')
+**            | (NUMBER | 'any' | 'all') 'of' ('them' | '(' NAME (',' NAME)*
+*')')
 ** Parsed once at load into a postfix program over the rule's pattern-hit
 ** bitset (at most 64 patterns per rule); evaluation is a few word operations.
 ** Pure functions; thread-safe. */

@@ -181,7 +181,8 @@ report(loader *L, wsp_diag_severity sev, unsigned line, unsigned col,
   L->diag(L->ud, &d);
 }
 
-#define ERR(L, n, ...) report(L, WSP_DIAG_ERROR, (n)->line, (n)->col, __VA_ARGS__)
+#define ERR(L, n, ...)                                                         \
+  report(L, WSP_DIAG_ERROR, (n)->line, (n)->col, __VA_ARGS__)
 #define WARN(L, n, ...)                                                        \
   report(L, WSP_DIAG_WARNING, (n)->line, (n)->col, __VA_ARGS__)
 
@@ -225,9 +226,10 @@ static ynode *yaml_tree(loader *L, const char *data, size_t len)
   yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
   while (!done) {
     if (!yaml_parser_parse(&parser, &ev)) {
-      const yaml_mark_t *m = parser.problem_mark.line || parser.problem_mark.column
-                                 ? &parser.problem_mark
-                                 : &parser.context_mark;
+      const yaml_mark_t *m =
+          parser.problem_mark.line || parser.problem_mark.column
+              ? &parser.problem_mark
+              : &parser.context_mark;
       if (parser.error == YAML_MEMORY_ERROR)
         L->nomem = 1;
       report(L, WSP_DIAG_ERROR, (unsigned)m->line + 1, (unsigned)m->column + 1,
@@ -268,9 +270,10 @@ static ynode *yaml_tree(loader *L, const char *data, size_t len)
         done = 1;
         break;
       }
-      n = node_new(L, ev.type == YAML_SCALAR_EVENT       ? N_SCALAR
-                      : ev.type == YAML_SEQUENCE_START_EVENT ? N_SEQ
-                                                             : N_MAP,
+      n = node_new(L,
+                   ev.type == YAML_SCALAR_EVENT           ? N_SCALAR
+                   : ev.type == YAML_SEQUENCE_START_EVENT ? N_SEQ
+                                                          : N_MAP,
                    &ev.start_mark);
       if (!n) {
         ok = 0;
@@ -361,7 +364,9 @@ static const char *did_you_mean(const char *s, const char *const *names,
 
 static const char *type_name(const ynode *n)
 {
-  return n->type == N_SCALAR ? "a scalar" : n->type == N_SEQ ? "a list" : "a mapping";
+  return n->type == N_SCALAR ? "a scalar"
+         : n->type == N_SEQ  ? "a list"
+                             : "a mapping";
 }
 
 /* Check a mapping's keys against allowed; fills vals[i] with the value of
@@ -563,8 +568,8 @@ static int regex_has_literal(const char *re)
     if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
         (c >= 'A' && c <= 'Z') || c == ' ' || c == '-' || c == '@' ||
         c == '/' || c == ':' || c == '=' || c == '%' || c == '&' || c == '#' ||
-        c == '\'' || c == '"' || c == ',' || c == ';' || c == '!' ||
-        c == '~' || c == '<' || c == '>')
+        c == '\'' || c == '"' || c == ',' || c == ';' || c == '!' || c == '~' ||
+        c == '<' || c == '>')
       return 1;
   }
   return 0;
@@ -590,7 +595,7 @@ wsp_rc wsp__pattern_pcre(wsp_pattern_int *p, char *msg, size_t msgsz,
 static const char *const pattern_keys[] = {"words", "regex", "extract",
                                            "nocase"};
 
-static const char *const reserved[] = {"and", "or",   "not", "of",
+static const char *const reserved[] = {"and",  "or",  "not", "of",
                                        "them", "any", "all"};
 
 static int valid_name(const char *s)
@@ -797,9 +802,8 @@ static int load_pattern(loader *L, const ynode *key, const ynode *val,
 
 static const char *const top_keys[] = {"schema", "rules"};
 static const char *const rule_keys[] = {
-    "id",        "rev",         "title",      "category", "lang",
-    "status",    "score",       "patterns",   "condition", "description",
-    "references", "tests"};
+    "id",    "rev",      "title",     "category",    "lang",       "status",
+    "score", "patterns", "condition", "description", "references", "tests"};
 enum {
   K_ID,
   K_REV,
@@ -967,8 +971,9 @@ static void load_rule(loader *L, const ynode *rn)
         string_list(L, f[K_REFERENCES], "references", 64, &in->nreferences);
   if (f[K_TESTS]) {
     if (f[K_TESTS]->type != N_MAP)
-      ERR(L, f[K_TESTS], "'tests' must be a mapping with 'match' and/or "
-                         "'no_match'");
+      ERR(L, f[K_TESTS],
+          "'tests' must be a mapping with 'match' and/or "
+          "'no_match'");
     else {
       ynode *t[2];
       map_fields(L, f[K_TESTS], "tests", test_keys, 2, t);
@@ -976,9 +981,8 @@ static void load_rule(loader *L, const ynode *rn)
         in->tests_match = string_list(L, t[0], "match", WSP_RULES_MAX_TESTS,
                                       &in->ntests_match);
       if (t[1])
-        in->tests_no_match = string_list(L, t[1], "no_match",
-                                         WSP_RULES_MAX_TESTS,
-                                         &in->ntests_no_match);
+        in->tests_no_match = string_list(
+            L, t[1], "no_match", WSP_RULES_MAX_TESTS, &in->ntests_no_match);
     }
   }
 
@@ -1179,7 +1183,8 @@ static wsp_rc read_file(const char *path, char **out, size_t *len,
   if (rc != WSP_OK) {
     wsp_buf_cleanup(&b);
     snprintf(msg, sizeof(msg), "%s",
-             rc == WSP_TOOBIG ? "file larger than the limit" : wsp_strerror(rc));
+             rc == WSP_TOOBIG ? "file larger than the limit"
+                              : wsp_strerror(rc));
     if (diag)
       diag(ud, &d);
     return rc == WSP_TOOBIG ? WSP_RULES : rc;
@@ -1299,8 +1304,7 @@ wsp_rc wsp_rules_add_path(wsp_rules *r, const char *path, wsp_diag_fn diag,
   pathlist pl = {0};
   wsp_rc rc = collect(path, 0, &pl);
   if (rc == WSP_TOOBIG) {
-    snprintf(msg, sizeof(msg), "more than %d rule files",
-             WSP_RULES_MAX_FILES);
+    snprintf(msg, sizeof(msg), "more than %d rule files", WSP_RULES_MAX_FILES);
     if (diag)
       diag(ud, &d);
     rc = WSP_RULES;
