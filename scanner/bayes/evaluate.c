@@ -168,8 +168,8 @@ fail:
 }
 
 wsp_rc wsp_bayes_cross_validate(const wsp_bayes_data *d,
-                                const wsp_bayes_config *cfg, unsigned k,
-                                uint64_t seed, double *z)
+                                const wsp_bayes_config *cfg, int calibrate,
+                                unsigned k, uint64_t seed, double *z)
 {
   size_t n = d->count;
   unsigned *fold = wsp_malloc((n ? n : 1) * sizeof(*fold));
@@ -189,7 +189,7 @@ wsp_rc wsp_bayes_cross_validate(const wsp_bayes_data *d,
     for (size_t i = 0; i < n; i++)
       if (fold[i] != f)
         train[nt++] = i;
-    if ((rc = wsp_bayes_fit(d, train, nt, cfg, 1, &m)) != WSP_OK)
+    if ((rc = wsp_bayes_fit(d, train, nt, cfg, calibrate, &m)) != WSP_OK)
       goto done;
     for (size_t i = 0; i < n; i++)
       if (fold[i] == f) {

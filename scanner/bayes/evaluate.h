@@ -40,12 +40,13 @@ wsp_rc wsp_bayes_fit(const wsp_bayes_data *d, const size_t *idx, size_t n,
                      const wsp_bayes_config *cfg, int calibrate,
                      wsp_bayes_model **out);
 
-/* K-fold cross-validation: for every post its calibrated log-odds from a
-** model fitted on the other folds (z[i]; p = sigmoid(z)). k >= 2, every
-** fold must keep both classes in its training part (else WSP_INVAL). */
+/* K-fold cross-validation: for every post its log-odds (calibrated when
+** calibrate is nonzero) from a model fitted on the other folds (z[i];
+** p = sigmoid(z)). k >= 2, every fold must keep both classes in its
+** training part (else WSP_INVAL). */
 wsp_rc wsp_bayes_cross_validate(const wsp_bayes_data *d,
-                                const wsp_bayes_config *cfg, unsigned k,
-                                uint64_t seed, double *z);
+                                const wsp_bayes_config *cfg, int calibrate,
+                                unsigned k, uint64_t seed, double *z);
 
 /* Figures of log-odds z[i] against labels y[i]; scam when
 ** sigmoid(z) >= threshold. AUC by the Mann-Whitney statistic (ties 1/2). */

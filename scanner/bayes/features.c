@@ -88,3 +88,43 @@ wsp_rc wsp_bayes_score_norm(const wsp_bayes_model *m, const char *norm,
   wsp_bayes_score(m, t, res);
   return WSP_OK;
 }
+
+typedef struct load_ctx {
+  const wsp_tok_opts *o;
+  wsp_bayes_scratch *s;
+  wsp_bayes_data *d;
+  const char *path;
+  wsp_bayes_progress_fn progress;
+  void *ud;
+  wsp_err *err;
+} load_ctx;
+
+static wsp_rc load_row(void *ud, const char *text, size_t len, int is_scam,
+                       unsigned long line)
+{
+  load_ctx *c = ud;
+  wsp_rc rc = wsp_bayes_featurize(c->s, c->o, text, len);
+
+  if (rc == WSP_OK)
+    rc = wsp_bayes_data_add(c->d, &c->s->toks, is_scam);
+  if (rc != WSP_OK)
+    return wsp_err_set(c->err, rc, "%s:%lu: %s", c->path, line,
+                       wsp_strerror(rc));
+  if (c->progress && (c->d->count & 255) == 0)
+    c->progress(c->ud, c->path, c->d->count);
+  return WSP_OK;
+}
+
+wsp_rc wsp_bayes_data_load(const wsp_data_spec *spec, const wsp_tok_opts *o,
+                           wsp_bayes_scratch *s, wsp_bayes_data *d,
+                           wsp_bayes_progress_fn progress, void *ud,
+                           wsp_err *err)
+{
+  load_ctx c = {o, s, d, spec->path, progress, ud, err};
+  size_t n = 0;
+  wsp_rc rc = wsp_data_read(spec, load_row, &c, &n, err);
+
+  if (rc == WSP_OK && progress)
+    progress(ud, spec->path, d->count);
+  return rc;
+}

@@ -9,6 +9,7 @@
 #ifndef WSP_BAYES_FEATURES_H
 #define WSP_BAYES_FEATURES_H
 
+#include "bayes/dataset.h"
 #include "bayes/model.h"
 #include "core/error.h"
 #include "text/entities.h"
@@ -48,5 +49,17 @@ wsp_rc wsp_bayes_learn_text(wsp_bayes_model *m, wsp_bayes_scratch *s,
 wsp_rc wsp_bayes_score_norm(const wsp_bayes_model *m, const char *norm,
                             size_t len, const wsp_entities *ents, wsp_tokens *t,
                             wsp_bayes_result *res);
+
+/* Progress hook for wsp_bayes_data_load: records read so far of path. */
+typedef void (*wsp_bayes_progress_fn)(void *ud, const char *path,
+                                      size_t records);
+
+/* Read the file of spec, featurise every record with o and append it to d.
+** progress (may be NULL) is called every 256 records and at the end. Errors
+** as wsp_data_read ("file:line: reason" in err). */
+wsp_rc wsp_bayes_data_load(const wsp_data_spec *spec, const wsp_tok_opts *o,
+                           wsp_bayes_scratch *s, wsp_bayes_data *d,
+                           wsp_bayes_progress_fn progress, void *ud,
+                           wsp_err *err);
 
 #endif
