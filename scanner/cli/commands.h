@@ -7,7 +7,9 @@
 #include "cli/cli.h"
 
 #define WSP_CLI_COMMANDS(X)                                                    \
-  X(version, "show versions of waspada and the libraries it uses")
+  X(version, "show versions of waspada and the libraries it uses")             \
+  X(rules, "check, lint and self-test rule packs; per-rule corpus hits")       \
+  X(check, "verdict of one text: rule hits, score, level (exit 1: flagged)")
 
 #define WSP_X(name, summary)                                                   \
   int wsp_cmd_##name(wsp_cli *cli, int argc, char **argv);
