@@ -66,7 +66,11 @@ int wsp_cli_getopt(wsp_cli *cli, int argc, char **argv, const char *shortopts,
   size_t n = 0;
   int c;
 
-  snprintf(shorts, sizeof(shorts), ":hqv%s", shortopts ? shortopts : "");
+  /* a leading '+' (stop at the first operand) must stay first */
+  if (shortopts && shortopts[0] == '+')
+    snprintf(shorts, sizeof(shorts), "+:hqv%s", shortopts + 1);
+  else
+    snprintf(shorts, sizeof(shorts), ":hqv%s", shortopts ? shortopts : "");
   for (; longopts && longopts->name && n < WSP_CLI_MAX_OPTS - 8; longopts++)
     all[n++] = *longopts;
   for (size_t i = 0; i < sizeof(common_opts) / sizeof(common_opts[0]); i++)

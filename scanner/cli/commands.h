@@ -8,6 +8,9 @@
 
 #define WSP_CLI_COMMANDS(X)                                                    \
   X(version, "show versions of waspada and the libraries it uses")             \
+  X(ingest, "scan posts from JSONL files or stdin, store the flagged ones")    \
+  X(flagged, "list stored flagged posts (filters: since, level, category)")    \
+  X(review, "show a stored post with its reasons; record a decision")          \
   X(rules, "check, lint and self-test rule packs; per-rule corpus hits")       \
   X(check, "verdict of one text: rule hits, score, level (exit 1: flagged)")
 
