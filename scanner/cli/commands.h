@@ -12,7 +12,7 @@
   X(flagged, "list stored flagged posts (filters: since, level, category)")    \
   X(review, "show a stored post with its reasons; record a decision")          \
   X(rules, "check, lint and self-test rule packs; per-rule corpus hits")       \
-  X(check, "verdict of one text: rule hits, score, level (exit 1: flagged)") \
+  X(check, "verdict of one text: rule hits, score, level (exit 1: flagged)")   \
   X(normalize, "show the normalised text rules see, and its entities")
 
 #define WSP_X(name, summary)                                                   \
