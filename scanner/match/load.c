@@ -1408,7 +1408,7 @@ static void rollback(wsp_rules *r, size_t nrules, size_t npats)
   for (size_t i = nrules; i < r->nrules; i++)
     wsp__cond_cleanup(&r->rules[i].cond);
   /* remove ids of rolled-back rules: rebuild the table */
-  if (t && r->nrules > nrules) {
+  if (t && t->slots && r->nrules > nrules) {
     memset(t->slots, 0, t->cap * sizeof(*t->slots));
     t->n = 0;
     for (size_t i = 0; i < nrules; i++)
