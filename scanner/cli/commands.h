@@ -13,7 +13,9 @@
   X(review, "show a stored post with its reasons; record a decision")          \
   X(rules, "check, lint and self-test rule packs; per-rule corpus hits")       \
   X(check, "verdict of one text: rule hits, score, level (exit 1: flagged)")   \
-  X(normalize, "show the normalised text rules see, and its entities")
+  X(normalize, "show the normalised text rules see, and its entities")         \
+  X(train, "fit the naive Bayes scorer on labelled CSV/TSV/JSONL posts")       \
+  X(eval, "precision/recall/F1/AUC of the Bayes scorer (K-fold or test)")
 
 #define WSP_X(name, summary)                                                   \
   int wsp_cmd_##name(wsp_cli *cli, int argc, char **argv);
