@@ -214,6 +214,11 @@ int wsp_cmd_ingest(wsp_cli *cli, int argc, char **argv)
             ui.shown - MAX_SHOWN_ERRORS,
             errors_path ? "" : " (--errors FILE lists them all)");
 
+  if ((rc == WSP_IO || rc == WSP_PARSE) && atomic_load(&st.read) == 0 &&
+      atomic_load(&st.errors) == 0) {
+    code = wsp_cli_fail(cli, WSP_EXIT_USAGE, "%s", err.msg);
+    goto done; /* nothing was read: no summary */
+  }
   double secs = wsp_time_since(ui.start);
   unsigned long long scanned = atomic_load(&st.scanned),
                      flagged = atomic_load(&st.flagged),

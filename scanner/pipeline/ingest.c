@@ -393,6 +393,7 @@ wsp_rc wsp_ingest_run(wsp_scanner *sc, wsp_store *store,
   };
   wsp_rc rc;
 
+  wsp_pipeline_stats_reset(st);
   /* Refuse unsupported inputs before anything is read. */
   for (size_t i = 0; i < o->n_inputs; i++)
     if ((rc = check_format(o->inputs[i], o->format, err)) != WSP_OK)

@@ -143,7 +143,7 @@ static unsigned default_jobs(void)
                                      : (unsigned)n;
 }
 
-static void stats_reset(wsp_pipeline_stats *st)
+void wsp_pipeline_stats_reset(wsp_pipeline_stats *st)
 {
   atomic_store(&st->read, 0);
   atomic_store(&st->bytes, 0);
@@ -167,7 +167,7 @@ wsp_rc wsp_pipeline_run(const wsp_pipeline_ops *ops, void *ud, unsigned jobs,
   wsp_rc rc = WSP_NOMEM, read_rc = WSP_OK;
   wsp_err item_err;
 
-  stats_reset(st);
+  wsp_pipeline_stats_reset(st);
   if (jobs == 0)
     jobs = default_jobs();
   if (jobs > WSP_PIPELINE_MAX_JOBS)

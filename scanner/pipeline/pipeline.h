@@ -70,6 +70,9 @@ typedef struct wsp_pipeline_ops {
 wsp_rc wsp_pipeline_run(const wsp_pipeline_ops *ops, void *ud, unsigned jobs,
                         wsp_pipeline_stats *st, wsp_err *err);
 
+/* Zero every counter of st. */
+void wsp_pipeline_stats_reset(wsp_pipeline_stats *st);
+
 /* Ask the running pipeline to stop reading (async-signal-safe). */
 void wsp_pipeline_request_stop(void);
 /* Clear a previous stop request (before a new run). */

@@ -54,6 +54,7 @@ static const char *const stmt_sql[] = {
 struct wsp_store {
   sqlite3 *db;
   sqlite3_stmt *stmt[STMT__COUNT];
+  char *path; /* for messages */
   int version;
   int in_txn;
   /* one-entry cache of the last source looked up */
@@ -72,7 +73,11 @@ static wsp_rc store_fail(wsp_store *s, wsp_err *err, const char *what)
 {
   int code = s && s->db ? sqlite3_extended_errcode(s->db) : SQLITE_ERROR;
   const char *msg = s && s->db ? sqlite3_errmsg(s->db) : "cannot open";
-  wsp_err_set(err, WSP_STORE, "%s: %s", what, msg);
+  const char *path = s && s->path ? s->path : "database";
+  if (s && s->path && strcmp(what, s->path) == 0)
+    wsp_err_set(err, WSP_STORE, "%s: %s", path, msg);
+  else
+    wsp_err_set(err, WSP_STORE, "%s: %s: %s", path, what, msg);
   WSP_LOG(WSP_LOG_DEBUG, "store", "%s failed: %s (%d)", what, msg, code);
   return WSP_STORE;
 }
@@ -144,7 +149,7 @@ static wsp_rc store_open(const char *path, int flags, int upto, wsp_store **out,
                    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 
   *out = NULL;
-  if (!s)
+  if (!s || !(s->path = wsp_strdup(path)))
     goto fail;
   if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) !=
       SQLITE_OK) {
@@ -218,6 +223,7 @@ void wsp_store_free(wsp_store *s)
     sqlite3_finalize(s->stmt[i]);
   sqlite3_close(s->db);
   wsp_free(s->last_source);
+  wsp_free(s->path);
   wsp_free(s);
 }
 
@@ -235,8 +241,12 @@ wsp_rc wsp_store_commit(wsp_store *s, wsp_err *err)
 {
   if (!s->in_txn)
     return WSP_OK;
-  if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    return store_fail(s, err, "commit");
+  if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    wsp_rc rc = store_fail(s, err, "commit");
+    if (sqlite3_get_autocommit(s->db)) /* SQLite rolled the batch back */
+      s->in_txn = 0;
+    return rc;
+  }
   s->in_txn = 0;
   return WSP_OK;
 }
