@@ -738,14 +738,6 @@ static void test_cache(void **state)
   check_works(r);
   wsp_rules_free(r);
 
-  /* garbage file */
-  fp = fopen(f, "wb");
-  fputs("WSPHSDB1 but nothing else that makes sense", fp);
-  fclose(fp);
-  r = build_cached(dir, &hit);
-  assert_int_equal(hit, 0);
-  wsp_rules_free(r);
-
   /* unwritable cache dir: works, only a warning */
   r = build_cached("/proc/wsp-no-such-dir/x", &hit);
   assert_int_equal(hit, 0);
@@ -904,21 +896,32 @@ static void test_hostile(void **state)
 /* ---- allocation failures ----------------------------------------------------
  */
 
-static void test_alloc_failures(void **state)
+/* Make the N-th allocation fail for N = 0, 1, ... until a build + scan
+** succeeds; every failure must be clean (ASan checks for leaks). */
+static void alloc_loop(const char *path, const char *yaml,
+                       const wsp_rules_opts *o)
 {
-  (void)state;
-  const char *paths[] = {STARTER};
   for (long n = 0; n < 100000; n++) {
     wsp_rules *r = NULL;
     wsp_matcher *m = NULL;
     wsp_err err;
+    wsp_rc rc;
     wsp_alloc_fail_after(n);
-    wsp_rc rc = wsp_rules_build(paths, 1, &nocache, NULL, NULL, &r, &err);
+    if (path) {
+      const char *paths[] = {path};
+      rc = wsp_rules_build(paths, 1, o, NULL, NULL, &r, &err);
+    } else {
+      rc = wsp_rules_new(&r);
+      if (rc == WSP_OK)
+        rc = wsp_rules_add_buffer(r, "m", yaml, strlen(yaml), NULL, NULL);
+      if (rc == WSP_OK)
+        rc = wsp_rules_compile(r, o, &err);
+    }
     if (rc == WSP_OK)
       rc = wsp_matcher_new(r, &m);
     if (rc == WSP_OK) {
       wsp_scan_result res;
-      const char *t = "Typing job in Sihanoukville, free flight, kerja";
+      const char *t = "Typing job in Sihanoukville, free flight, alpha kerja";
       rc = wsp_matcher_scan(m, t, strlen(t), &res);
     }
     wsp_alloc_fail_after(-1);
@@ -929,6 +932,30 @@ static void test_alloc_failures(void **state)
     assert_true(rc == WSP_NOMEM || rc == WSP_RULES || rc == WSP_COMPILE);
   }
   fail_msg("never succeeded");
+}
+
+static void test_alloc_failures(void **state)
+{
+  (void)state;
+  /* compile path (no cache) on a small set */
+  alloc_loop(NULL,
+             RULE_HEAD "    patterns:\n"
+                       "      a: {words: [alpha, beta]}\n"
+                       "      b: {regex: '(\\w+) \\1'}\n"
+                       "      c: {regex: 'x\\Ky'}\n"
+                       "    condition: a or b or c\n"
+                       "    tests: {match: [alpha]}\n",
+             &nocache);
+  /* the whole starter pack, warm cache (loader, cache load, matcher) */
+  char dir[] = "/tmp/wsp-match-oom-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  wsp_rules_opts o = {.cache_dir = dir};
+  int hit;
+  wsp_rules_free(build_cached(dir, &hit));
+  alloc_loop(STARTER, NULL, &o);
+  char cmd[600];
+  snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
 }
 
 static void test_names(void **state)
@@ -964,5 +991,7 @@ int main(void)
       cmocka_unit_test(test_hostile),
       cmocka_unit_test(test_alloc_failures),
   };
+  if (getenv("WSP_TEST_FILTER")) /* run a subset: WSP_TEST_FILTER=test_cache */
+    cmocka_set_test_filter(getenv("WSP_TEST_FILTER"));
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
