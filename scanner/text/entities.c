@@ -722,6 +722,18 @@ static void phones(struct ctx *c)
       size_t vl;
       if (!gb[k - 1])
         continue;
+      {
+        /* a lone trailing digit after grouped digits ("0812 3456 7890 2
+        ** orang") is not part of the number */
+        size_t g = k - 1, pg;
+        while (g > 0 && !gb[g - 1])
+          g--;
+        pg = g;
+        while (pg > 0 && (pg == g || !gb[pg - 1]))
+          pg--;
+        if (k - g == 1 && g > 0 && g - pg >= 3)
+          continue;
+      }
       if ((vl = phone_valid(d, k, plus, val)) == 0)
         continue;
       if (!covered(c, i, dend[k - 1]))

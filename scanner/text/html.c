@@ -208,6 +208,10 @@ wsp_rc wsp_html_to_text(const char *html, size_t len, wsp_buf *out,
     }
   }
   xmlFreeDoc(doc);
+  /* the parser wraps fragments in <html><body><p>: drop the trailing breaks */
+  while (w.rc == WSP_OK && out->len > 0 &&
+         (out->data[out->len - 1] == '\n' || out->data[out->len - 1] == ' '))
+    out->data[--out->len] = '\0';
   if (w.rc != WSP_OK)
     return wsp_err_set(err, w.rc, "converting HTML: %s", wsp_strerror(w.rc));
   return WSP_OK;
