@@ -60,11 +60,11 @@ static wsp_rc learn_all(wsp_bayes_model *m, const wsp_bayes_data *d,
   return WSP_OK;
 }
 
-static double raw_of(const wsp_bayes_model *m, const wsp_bayes_data *d,
-                     size_t p)
+static void parts_of(const wsp_bayes_model *m, const wsp_bayes_data *d,
+                     size_t p, double *parts)
 {
-  return wsp_bayes_score_hashes(m, d->hashes + d->start[p],
-                                d->start[p + 1] - d->start[p]);
+  wsp_bayes_parts_hashes(m, d->hashes + d->start[p],
+                         d->start[p + 1] - d->start[p], parts);
 }
 
 /* Fit without calibration. */
@@ -87,7 +87,8 @@ static wsp_rc fit_plain(const wsp_bayes_data *d, const size_t *idx, size_t n,
   return WSP_OK;
 }
 
-/* Raw out-of-fold scores of the posts idx[0..n) under a k-fold split. */
+/* Out-of-fold per-family scores (n x WSP_BAYES_PARTS) of the posts
+** idx[0..n) under a k-fold split. */
 static wsp_rc oof_raw(const wsp_bayes_data *d, const size_t *idx, size_t n,
                       const wsp_bayes_config *cfg, unsigned k, uint64_t seed,
                       double *raw)
@@ -119,7 +120,7 @@ static wsp_rc oof_raw(const wsp_bayes_data *d, const size_t *idx, size_t n,
       goto done;
     for (size_t i = 0; i < n; i++)
       if (fold[i] == f)
-        raw[i] = raw_of(m, d, idx ? idx[i] : i);
+        parts_of(m, d, idx ? idx[i] : i, raw + i * WSP_BAYES_PARTS);
     wsp_bayes_free(m);
   }
   rc = WSP_OK;
@@ -144,7 +145,7 @@ wsp_rc wsp_bayes_fit(const wsp_bayes_data *d, const size_t *idx, size_t n,
     return rc;
   if (calibrate) {
     rc = WSP_NOMEM;
-    raw = wsp_malloc((n ? n : 1) * sizeof(*raw));
+    raw = wsp_malloc((n ? n : 1) * WSP_BAYES_PARTS * sizeof(*raw));
     y = wsp_malloc((n ? n : 1) * sizeof(*y));
     if (!raw || !y)
       goto fail;
@@ -193,8 +194,10 @@ wsp_rc wsp_bayes_cross_validate(const wsp_bayes_data *d,
       goto done;
     for (size_t i = 0; i < n; i++)
       if (fold[i] == f) {
+        double parts[WSP_BAYES_PARTS];
         wsp_bayes_result r;
-        wsp_bayes_result_from_raw(m, raw_of(m, d, i), &r);
+        parts_of(m, d, i, parts);
+        wsp_bayes_result_from_parts(m, parts, &r);
         z[i] = r.logodds;
       }
     wsp_bayes_free(m);

@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HEADER_SIZE 136u
+#define HEADER_SIZE 160u
+#define NP WSP_BAYES_PARTS
 #define ENTRY_SIZE 16u
 static const char magic[8] = {'W', 'S', 'P', 'B', 'A', 'Y', 'E', 'S'};
 
@@ -23,7 +24,7 @@ typedef struct entry {
 
 struct wsp_bayes_model {
   wsp_bayes_config cfg;
-  double a, b; /* Platt calibration */
+  double a[NP], b; /* calibration, see model.h */
   uint64_t posts[2], tokens[2];
   entry *slots;
   size_t nslots; /* power of two */
@@ -121,7 +122,8 @@ static wsp_rc model_new(const wsp_bayes_config *cfg, size_t want,
   if (!(m = wsp_calloc(1, sizeof(*m))))
     return rc;
   m->cfg = *cfg;
-  m->a = 1;
+  for (int k = 0; k < NP; k++)
+    m->a[k] = 1;
   m->b = 0;
   m->nslots = table_size(want);
   if (!(m->slots = wsp_calloc(m->nslots, sizeof(*m->slots))))
@@ -201,7 +203,8 @@ void wsp_bayes_counts_get(const wsp_bayes_model *m, wsp_bayes_counts *out)
 void wsp_bayes_token_counts(const wsp_bayes_model *m, const char *tok,
                             size_t len, uint32_t out[2])
 {
-  const entry *e = find(m, key_of(wsp_hash64(tok, len, WSP_TOK_SEED)));
+  const entry *e =
+      find(m, key_of(wsp_tok_hash(wsp_tok_kind_of_text(tok, len), tok, len)));
   out[0] = e ? e->c[0] : 0;
   out[1] = e ? e->c[1] : 0;
 }
@@ -227,25 +230,32 @@ static double prior(const wsp_bayes_model *m)
   return log(((double)m->posts[1] + 1) / ((double)m->posts[0] + 1));
 }
 
-double wsp_bayes_score_hashes(const wsp_bayes_model *m, const uint64_t *h,
-                              size_t n)
+void wsp_bayes_parts_hashes(const wsp_bayes_model *m, const uint64_t *h,
+                            size_t n, double parts[WSP_BAYES_PARTS])
 {
-  double d[2], s = prior(m);
+  double d[2];
 
+  for (int k = 0; k < NP; k++)
+    parts[k] = 0;
+  parts[0] = prior(m);
   log_denoms(m, d);
   for (size_t i = 0; i < n; i++) {
     const entry *e = find(m, key_of(h[i]));
     if (e)
-      s += lambda(m, e, d);
+      parts[WSP_TOK_KIND_OF(e->key)] += lambda(m, e, d);
   }
-  return s;
 }
 
-void wsp_bayes_result_from_raw(const wsp_bayes_model *m, double raw,
-                               wsp_bayes_result *res)
+void wsp_bayes_result_from_parts(const wsp_bayes_model *m,
+                                 const double parts[WSP_BAYES_PARTS],
+                                 wsp_bayes_result *res)
 {
-  double z = m->a * raw + m->b;
+  double z = m->b, raw = 0;
 
+  for (int k = 0; k < NP; k++) {
+    z += m->a[k] * parts[k];
+    raw += parts[k];
+  }
   res->raw = raw;
   res->logodds = z;
   res->known = 0;
@@ -258,22 +268,31 @@ void wsp_bayes_result_from_raw(const wsp_bayes_model *m, double raw,
     res->call = WSP_BAYES_UNSURE;
 }
 
+void wsp_bayes_score_hashes(const wsp_bayes_model *m, const uint64_t *h,
+                            size_t n, wsp_bayes_result *res)
+{
+  double parts[NP];
+  wsp_bayes_parts_hashes(m, h, n, parts);
+  wsp_bayes_result_from_parts(m, parts, res);
+}
+
 void wsp_bayes_score(const wsp_bayes_model *m, wsp_tokens *t,
                      wsp_bayes_result *res)
 {
-  double d[2], s = prior(m);
+  double d[2], parts[NP] = {0};
   size_t known = 0;
 
   wsp_tokens_unique(t);
+  parts[0] = prior(m);
   log_denoms(m, d);
   for (size_t i = 0; i < t->count; i++) {
     const entry *e = find(m, key_of(t->items[i].hash));
     if (e) {
-      s += lambda(m, e, d);
+      parts[WSP_TOK_KIND_OF(e->key)] += lambda(m, e, d);
       known++;
     }
   }
-  wsp_bayes_result_from_raw(m, s, res);
+  wsp_bayes_result_from_parts(m, parts, res);
   res->known = known;
 }
 
@@ -310,7 +329,7 @@ void wsp_bayes_explain(const wsp_bayes_model *m, const wsp_tokens *t, size_t k,
       continue;
     wsp_bayes_token_weight w;
     w.token = wsp_token_text(t, i, &w.len);
-    w.weight = m->a * lambda(m, e, d);
+    w.weight = m->a[WSP_TOK_KIND_OF(e->key)] * lambda(m, e, d);
     if (w.weight > 0 && pos)
       top_insert(pos, &np, k, &w);
     else if (w.weight < 0 && neg)
@@ -322,25 +341,75 @@ void wsp_bayes_explain(const wsp_bayes_model *m, const wsp_tokens *t, size_t k,
     *nneg = nn;
 }
 
-/* Platt's objective: sum of cross-entropies at parameters A, B. */
-static double platt_f(const double *raw, const int *y, size_t n, double hi,
-                      double lo, double A, double B)
+/* Calibration: logistic regression of Platt's regularised targets t_i on
+** x_i = (S_0 .. S_3, 1) with weights w = (a_0 .. a_3, b):
+**   F(w) = sum_i [log(1 + exp(z_i)) - t_i z_i] + r/2 sum_k a_k^2,
+**   z_i = w . x_i, minimised by Newton's method with backtracking. */
+#define NW (NP + 1)
+#define RIDGE 1e-3
+
+static double log1pexp(double z)
+{
+  return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
+}
+
+static double calib_f(const double *x, const double *t, size_t n,
+                      const double *w)
 {
   double f = 0;
   for (size_t i = 0; i < n; i++) {
-    double t = y[i] ? hi : lo, fApB = raw[i] * A + B;
-    f += fApB >= 0 ? t * fApB + log1p(exp(-fApB))
-                   : (t - 1) * fApB + log1p(exp(fApB));
+    double z = w[NP];
+    for (int k = 0; k < NP; k++)
+      z += w[k] * x[i * NP + k];
+    f += log1pexp(z) - t[i] * z;
   }
+  for (int k = 0; k < NP; k++)
+    f += RIDGE / 2 * w[k] * w[k];
   return f;
 }
 
-wsp_rc wsp_bayes_calibrate(wsp_bayes_model *m, const double *raw, const int *y,
-                           size_t n)
+/* Solve H d = g (NW x NW) by Gaussian elimination with partial pivoting;
+** returns 0 if singular. */
+static int solve(double H[NW][NW], double *g, double *d)
 {
-  /* Platt (1999) with the Newton iteration of Lin, Lin & Weng (2007).
-  ** Their model is P = 1/(1+exp(A f + B)); ours has a = -A, b = -B. */
-  double prior1 = 0, prior0 = 0;
+  for (int c = 0; c < NW; c++) {
+    int piv = c;
+    for (int r = c + 1; r < NW; r++)
+      if (fabs(H[r][c]) > fabs(H[piv][c]))
+        piv = r;
+    if (fabs(H[piv][c]) < 1e-300)
+      return 0;
+    if (piv != c) {
+      for (int k = 0; k < NW; k++) {
+        double tmp = H[c][k];
+        H[c][k] = H[piv][k];
+        H[piv][k] = tmp;
+      }
+      double tmp = g[c];
+      g[c] = g[piv];
+      g[piv] = tmp;
+    }
+    for (int r = c + 1; r < NW; r++) {
+      double f = H[r][c] / H[c][c];
+      for (int k = c; k < NW; k++)
+        H[r][k] -= f * H[c][k];
+      g[r] -= f * g[c];
+    }
+  }
+  for (int r = NW - 1; r >= 0; r--) {
+    double v = g[r];
+    for (int k = r + 1; k < NW; k++)
+      v -= H[r][k] * d[k];
+    d[r] = v / H[r][r];
+  }
+  return 1;
+}
+
+wsp_rc wsp_bayes_calibrate(wsp_bayes_model *m, const double *parts,
+                           const int *y, size_t n)
+{
+  double prior1 = 0, prior0 = 0, w[NW] = {0}, *t;
+
   for (size_t i = 0; i < n; i++) {
     if (y[i])
       prior1++;
@@ -349,61 +418,85 @@ wsp_rc wsp_bayes_calibrate(wsp_bayes_model *m, const double *raw, const int *y,
   }
   if (!n || !prior1 || !prior0)
     return WSP_INVAL;
+  if (!(t = wsp_malloc(n * sizeof(*t))))
+    return WSP_NOMEM;
   double hi = (prior1 + 1) / (prior1 + 2), lo = 1 / (prior0 + 2);
-  double A = 0, B = log((prior0 + 1) / (prior1 + 1));
-  double fval = platt_f(raw, y, n, hi, lo, A, B);
-  const double sigma = 1e-12, min_step = 1e-10;
-
+  for (size_t i = 0; i < n; i++)
+    t[i] = y[i] ? hi : lo;
+  w[NP] = log((prior1 + 1) / (prior0 + 1));
+  double f = calib_f(parts, t, n, w);
   for (int it = 0; it < 100; it++) {
-    double h11 = sigma, h22 = sigma, h21 = 0, g1 = 0, g2 = 0;
+    double H[NW][NW] = {{0}}, g[NW] = {0}, d[NW];
     for (size_t i = 0; i < n; i++) {
-      double t = y[i] ? hi : lo, fApB = raw[i] * A + B, p, q;
-      if (fApB >= 0) {
-        p = exp(-fApB) / (1 + exp(-fApB));
-        q = 1 / (1 + exp(-fApB));
+      double x[NW], z = w[NP];
+      for (int k = 0; k < NP; k++) {
+        x[k] = parts[i * NP + k];
+        z += w[k] * x[k];
+      }
+      x[NP] = 1;
+      double p = z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z));
+      double q = p * (1 - p);
+      for (int r = 0; r < NW; r++) {
+        g[r] += (p - t[i]) * x[r];
+        for (int c = 0; c < NW; c++)
+          H[r][c] += q * x[r] * x[c];
+      }
+    }
+    double gmax = 0;
+    for (int k = 0; k < NW; k++) {
+      if (k < NP) {
+        g[k] += RIDGE * w[k];
+        H[k][k] += RIDGE;
       } else {
-        p = 1 / (1 + exp(fApB));
-        q = exp(fApB) / (1 + exp(fApB));
+        H[k][k] += 1e-12;
       }
-      double d2 = p * q;
-      h11 += raw[i] * raw[i] * d2;
-      h22 += d2;
-      h21 += raw[i] * d2;
-      double d1 = t - p;
-      g1 += raw[i] * d1;
-      g2 += d1;
+      if (fabs(g[k]) > gmax)
+        gmax = fabs(g[k]);
     }
-    if (fabs(g1) < 1e-5 && fabs(g2) < 1e-5)
+    if (gmax < 1e-7)
       break;
-    double det = h11 * h22 - h21 * h21;
-    double dA = -(h22 * g1 - h21 * g2) / det;
-    double dB = -(-h21 * g1 + h11 * g2) / det;
-    double gd = g1 * dA + g2 * dB, step = 1;
-    while (step >= min_step) {
-      double nA = A + step * dA, nB = B + step * dB;
-      double nf = platt_f(raw, y, n, hi, lo, nA, nB);
-      if (nf < fval + 0.0001 * step * gd) {
-        A = nA;
-        B = nB;
-        fval = nf;
+    double gs[NW];
+    memcpy(gs, g, sizeof(g));
+    if (!solve(H, gs, d))
+      break;
+    double gd = 0, step = 1, nw[NW], nf = f;
+    for (int k = 0; k < NW; k++)
+      gd -= g[k] * d[k]; /* direction is -d */
+    for (; step >= 1e-10; step /= 2) {
+      for (int k = 0; k < NW; k++)
+        nw[k] = w[k] - step * d[k];
+      nf = calib_f(parts, t, n, nw);
+      if (nf <= f + 1e-4 * step * gd)
         break;
-      }
-      step /= 2;
     }
-    if (step < min_step)
+    if (step < 1e-10)
       break;
+    memcpy(w, nw, sizeof(w));
+    f = nf;
   }
-  if (!isfinite(A) || !isfinite(B))
-    return WSP_INTERNAL;
-  m->a = -A;
-  m->b = -B;
+  wsp_free(t);
+  for (int k = 0; k < NW; k++)
+    if (!isfinite(w[k]))
+      return WSP_INTERNAL;
+  for (int k = 0; k < NP; k++)
+    m->a[k] = w[k];
+  m->b = w[NP];
   return WSP_OK;
 }
 
 void wsp_bayes_set_calibration(wsp_bayes_model *m, double a, double b)
 {
-  m->a = a;
+  for (int k = 0; k < NP; k++)
+    m->a[k] = a;
   m->b = b;
+}
+
+void wsp_bayes_get_calibration(const wsp_bayes_model *m,
+                               double a[WSP_BAYES_PARTS], double *b)
+{
+  for (int k = 0; k < NP; k++)
+    a[k] = m->a[k];
+  *b = m->b;
 }
 
 wsp_rc wsp_bayes_prune(wsp_bayes_model *m, uint32_t min_count)
@@ -528,19 +621,20 @@ wsp_rc wsp_bayes_save(const wsp_bayes_model *m, const char *path, wsp_err *err)
   hdr[21] = m->cfg.tok.max_token;
   put_u16(hdr + 22, m->cfg.tok.max_words);
   put_f64(hdr + 24, m->cfg.alpha);
-  put_f64(hdr + 32, m->a);
-  put_f64(hdr + 40, m->b);
-  put_f64(hdr + 48, m->cfg.lo);
-  put_f64(hdr + 56, m->cfg.hi);
-  put_f64(hdr + 64, m->cfg.threshold);
-  put_u32(hdr + 72, m->cfg.min_count);
-  put_u64(hdr + 80, m->posts[0]);
-  put_u64(hdr + 88, m->posts[1]);
-  put_u64(hdr + 96, m->tokens[0]);
-  put_u64(hdr + 104, m->tokens[1]);
-  put_u64(hdr + 112, n);
-  put_u64(hdr + 120, wsp_hash64(body, n * ENTRY_SIZE, 0));
-  put_u64(hdr + 128, wsp_hash64(hdr, 128, 0));
+  for (int k = 0; k < NP; k++)
+    put_f64(hdr + 32 + 8 * k, m->a[k]);
+  put_f64(hdr + 64, m->b);
+  put_f64(hdr + 72, m->cfg.lo);
+  put_f64(hdr + 80, m->cfg.hi);
+  put_f64(hdr + 88, m->cfg.threshold);
+  put_u32(hdr + 96, m->cfg.min_count);
+  put_u64(hdr + 104, m->posts[0]);
+  put_u64(hdr + 112, m->posts[1]);
+  put_u64(hdr + 120, m->tokens[0]);
+  put_u64(hdr + 128, m->tokens[1]);
+  put_u64(hdr + 136, n);
+  put_u64(hdr + 144, wsp_hash64(body, n * ENTRY_SIZE, 0));
+  put_u64(hdr + 152, wsp_hash64(hdr, 152, 0));
 
   if (!(tmp = wsp_malloc(plen + 5)))
     goto fail;
@@ -599,16 +693,16 @@ wsp_rc wsp_bayes_load_mem(const void *data, size_t len, wsp_bayes_model **out,
   if (get_u32(p + 12) != HEADER_SIZE)
     return wsp_err_set(err, rc, "bad header size %u",
                        (unsigned)get_u32(p + 12));
-  if (get_u64(p + 128) != wsp_hash64(p, 128, 0))
+  if (get_u64(p + 152) != wsp_hash64(p, 152, 0))
     return wsp_err_set(err, rc, "corrupt model header (checksum mismatch)");
-  n = get_u64(p + 112);
+  n = get_u64(p + 136);
   if (n > (len - HEADER_SIZE) / ENTRY_SIZE ||
       HEADER_SIZE + n * ENTRY_SIZE != len)
     return wsp_err_set(err, rc,
                        "model size %zu bytes does not match its %llu entries "
                        "(truncated or trailing data)",
                        len, (unsigned long long)n);
-  if (get_u64(p + 120) != wsp_hash64(p + HEADER_SIZE, n * ENTRY_SIZE, 0))
+  if (get_u64(p + 144) != wsp_hash64(p + HEADER_SIZE, n * ENTRY_SIZE, 0))
     return wsp_err_set(err, rc, "corrupt model body (checksum mismatch)");
   memset(&cfg, 0, sizeof(cfg));
   cfg.tok.words = p[16];
@@ -619,22 +713,27 @@ wsp_rc wsp_bayes_load_mem(const void *data, size_t len, wsp_bayes_model **out,
   cfg.tok.max_token = p[21];
   cfg.tok.max_words = get_u16(p + 22);
   cfg.alpha = get_f64(p + 24);
-  cfg.lo = get_f64(p + 48);
-  cfg.hi = get_f64(p + 56);
-  cfg.threshold = get_f64(p + 64);
-  cfg.min_count = get_u32(p + 72);
-  double a = get_f64(p + 32), b = get_f64(p + 40);
-  if (!config_ok(&cfg) || !isfinite(a) || !isfinite(b))
+  cfg.lo = get_f64(p + 72);
+  cfg.hi = get_f64(p + 80);
+  cfg.threshold = get_f64(p + 88);
+  cfg.min_count = get_u32(p + 96);
+  double a[NP], b = get_f64(p + 64);
+  int finite = isfinite(b);
+  for (int k = 0; k < NP; k++) {
+    a[k] = get_f64(p + 32 + 8 * k);
+    finite = finite && isfinite(a[k]);
+  }
+  if (!config_ok(&cfg) || !finite)
     return wsp_err_set(err, rc, "model settings out of range");
   if ((rc = model_new(&cfg, (size_t)n, &m)) != WSP_OK)
     return rc;
   rc = WSP_MODEL;
-  m->a = a;
+  memcpy(m->a, a, sizeof(a));
   m->b = b;
-  m->posts[0] = get_u64(p + 80);
-  m->posts[1] = get_u64(p + 88);
-  m->tokens[0] = get_u64(p + 96);
-  m->tokens[1] = get_u64(p + 104);
+  m->posts[0] = get_u64(p + 104);
+  m->posts[1] = get_u64(p + 112);
+  m->tokens[0] = get_u64(p + 120);
+  m->tokens[1] = get_u64(p + 128);
   for (uint64_t i = 0; i < n; i++) {
     const unsigned char *q = p + HEADER_SIZE + i * ENTRY_SIZE;
     uint64_t key = get_u64(q);

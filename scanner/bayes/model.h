@@ -17,17 +17,22 @@
 **   lambda_w = log theta_w,scam - log theta_w,ham          (token weight)
 **
 ** S is the log posterior odds under the independence assumption. Because
-** overlapping n-gram tokens are far from independent, S is over-confident;
-** the reported probability is Platt-calibrated:
+** overlapping tokens are far from independent (a word, its bigrams and its
+** character n-grams all say the same thing), S is over-confident, and the
+** token families are over-counted by different factors. So S is split by
+** token family k (word, bigram, chargram, entity; the prior goes with the
+** words), S = sum_k S_k, and the reported log-odds and probability are
 **
-**   p = 1 / (1 + exp(-(a S + b)))
+**   z = b + sum_k a_k S_k,         p = 1 / (1 + exp(-z))
 **
-** with a, b fitted by wsp_bayes_calibrate on out-of-fold scores of the
-** training data (a = 1, b = 0 until then). The three-way call is scam when
-** p >= hi, not scam when p <= lo, unsure in between; `threshold` (default
-** 0.5) is the single cut used for precision/recall figures.
-** Explanations list the tokens of the post with the largest |a lambda_w|,
-** i.e. their contribution to the calibrated log-odds.
+** i.e. Platt (1999) scaling generalised to one slope per family, a logistic
+** regression on four naive Bayes scores. a, b are fitted by
+** wsp_bayes_calibrate on out-of-fold scores of the training data (Newton's
+** method, Platt's regularised targets, a small ridge on a); until then
+** a_k = 1, b = 0 and z = S. The three-way call is scam when p >= hi, not
+** scam when p <= lo, unsure in between; `threshold` (default 0.5) is the
+** single cut used for precision/recall figures. Explanations list the
+** tokens of the post with the largest |a_k lambda_w|, i.e. their share of z.
 **
 ** wsp_bayes_prune drops tokens seen in fewer than `min_count` posts (N_c and
 ** |V| are recomputed, so the model stays consistent); `waspada train` prunes
@@ -36,16 +41,17 @@
 ** FILE FORMAT (version 1, all integers little-endian, doubles IEEE 754
 ** binary64 stored as their little-endian bit pattern):
 **   0   8  magic "WSPBAYES"
-**   8   4  version (1)         12  4  header size in bytes (136)
+**   8   4  version (1)         12  4  header size in bytes (160)
 **   16  8  tokeniser settings: words, bigrams, entities, cgram_min,
 **          cgram_max, max_token (u8 each), max_words (u16)
-**   24  8  alpha   32 8 a   40 8 b   48 8 lo   56 8 hi   64 8 threshold
-**   72  8  min_count (u32) + reserved (u32, 0)
-**   80  16 n_ham, n_scam (u64)      96 16 N_ham, N_scam (u64)
-**   112 8  number of entries E (u64)
-**   120 8  wsp_hash64(entries, 16 E, 0) - checksum of the entry block
-**   128 8  wsp_hash64(header bytes 0..127, 0) - checksum of the header
-**   136    E entries of 16 bytes: token hash (u64, 0 stored as 1),
+**   24  8  alpha   32 32 a_word, a_bigram, a_chargram, a_entity   64 8 b
+**   72  8  lo      80 8  hi      88 8 threshold
+**   96  8  min_count (u32) + reserved (u32, 0)
+**   104 16 n_ham, n_scam (u64)      120 16 N_ham, N_scam (u64)
+**   136 8  number of entries E (u64)
+**   144 8  wsp_hash64(entries, 16 E, 0) - checksum of the entry block
+**   152 8  wsp_hash64(header bytes 0..151, 0) - checksum of the header
+**   160    E entries of 16 bytes: token hash (u64, 0 stored as 1),
 **          N_w,ham (u32), N_w,scam (u32), strictly increasing by hash
 ** A file that is truncated, has trailing bytes, a bad magic/version, a
 ** checksum mismatch, unsorted entries or counts that do not add up to the
@@ -65,6 +71,8 @@
 #include <stdint.h>
 
 #define WSP_BAYES_VERSION 1u
+/* Score parts: one per token family (wsp_tok_kind). */
+#define WSP_BAYES_PARTS WSP_TOK_KINDS
 /* Largest model file accepted by wsp_bayes_load (bytes). */
 #define WSP_BAYES_MAX_FILE (256u << 20)
 
@@ -92,8 +100,8 @@ typedef struct wsp_bayes_counts {
 
 typedef struct wsp_bayes_result {
   double p;       /* calibrated probability of scam, [0, 1] */
-  double logodds; /* a S + b */
-  double raw;     /* S (uncalibrated log odds) */
+  double logodds; /* z = b + sum_k a_k S_k */
+  double raw;     /* S = sum_k S_k (uncalibrated log odds) */
   wsp_bayes_call call;
   size_t known; /* distinct tokens of the post found in the model */
 } wsp_bayes_result;
@@ -101,7 +109,7 @@ typedef struct wsp_bayes_result {
 typedef struct wsp_bayes_token_weight {
   const char *token; /* printable form (not NUL-terminated), into the tokens */
   size_t len;
-  double weight; /* a * lambda_w: > 0 for scam, < 0 against */
+  double weight; /* a_k * lambda_w: > 0 for scam, < 0 against */
 } wsp_bayes_token_weight;
 
 /* Defaults of the shipped model (see above; tokeniser wsp_tok_opts_default).*/
@@ -139,13 +147,19 @@ void wsp_bayes_token_counts(const wsp_bayes_model *m, const char *tok,
 void wsp_bayes_score(const wsp_bayes_model *m, wsp_tokens *t,
                      wsp_bayes_result *res);
 
-/* Uncalibrated S of unique token hashes (any order); thread-safe. */
-double wsp_bayes_score_hashes(const wsp_bayes_model *m, const uint64_t *h,
-                              size_t n);
+/* Score unique token hashes (any order); thread-safe. */
+void wsp_bayes_score_hashes(const wsp_bayes_model *m, const uint64_t *h,
+                            size_t n, wsp_bayes_result *res);
 
-/* Map S to the calibrated result (p, logodds, call; known is left 0). */
-void wsp_bayes_result_from_raw(const wsp_bayes_model *m, double raw,
-                               wsp_bayes_result *res);
+/* The per-family scores S_k of unique token hashes (parts[0] includes the
+** prior); thread-safe. */
+void wsp_bayes_parts_hashes(const wsp_bayes_model *m, const uint64_t *h,
+                            size_t n, double parts[WSP_BAYES_PARTS]);
+
+/* The result (p, logodds, raw, call; known 0) of per-family scores. */
+void wsp_bayes_result_from_parts(const wsp_bayes_model *m,
+                                 const double parts[WSP_BAYES_PARTS],
+                                 wsp_bayes_result *res);
 
 /* The strongest tokens of t for (weight > 0) and against (weight < 0) scam:
 ** fills up to k entries of pos and neg (either may be NULL) in decreasing
@@ -155,14 +169,17 @@ void wsp_bayes_explain(const wsp_bayes_model *m, const wsp_tokens *t, size_t k,
                        wsp_bayes_token_weight *pos, size_t *npos,
                        wsp_bayes_token_weight *neg, size_t *nneg);
 
-/* Fit Platt's a, b (p = sigmoid(a S + b)) to raw scores S[i] with labels
-** y[i] (0/1) by Newton's method with Platt's regularised targets (Lin, Lin
-** & Weng 2007). WSP_INVAL if n == 0 or one class only. Not thread-safe. */
-wsp_rc wsp_bayes_calibrate(wsp_bayes_model *m, const double *raw, const int *y,
-                           size_t n);
+/* Fit a_k, b (see above) to per-family scores parts[i * WSP_BAYES_PARTS +
+** k] with labels y[i] (0/1). WSP_INVAL if n == 0 or one class only,
+** WSP_INTERNAL if the fit does not converge to finite values (m unchanged).
+** Not thread-safe. */
+wsp_rc wsp_bayes_calibrate(wsp_bayes_model *m, const double *parts,
+                           const int *y, size_t n);
 
-/* Set a, b directly (tests, tools). */
+/* Set every a_k to a, and b (tests, tools); read them back. */
 void wsp_bayes_set_calibration(wsp_bayes_model *m, double a, double b);
+void wsp_bayes_get_calibration(const wsp_bayes_model *m,
+                               double a[WSP_BAYES_PARTS], double *b);
 
 /* Drop tokens seen in fewer than min_count posts (both classes together)
 ** and recompute the totals. WSP_NOMEM leaves m unchanged. Not thread-safe. */

@@ -33,6 +33,23 @@ wsp_rc wsp_tok_opts_check(const wsp_tok_opts *o)
   return WSP_OK;
 }
 
+uint64_t wsp_tok_hash(wsp_tok_kind k, const char *s, size_t n)
+{
+  return (wsp_hash64(s, n, WSP_TOK_SEED) & (UINT64_MAX >> 2)) |
+         ((uint64_t)(k & 3) << 62);
+}
+
+wsp_tok_kind wsp_tok_kind_of_text(const char *s, size_t n)
+{
+  if (n >= 2 && s[0] == 'c' && s[1] == ':')
+    return WSP_TOK_CGRAM;
+  if (n >= 2 && s[0] == '<' && s[n - 1] == '>')
+    return WSP_TOK_ENTITY;
+  if (memchr(s, ' ', n))
+    return WSP_TOK_BIGRAM;
+  return WSP_TOK_WORD;
+}
+
 void wsp_tokens_init(wsp_tokens *t)
 {
   memset(t, 0, sizeof(*t));
@@ -86,7 +103,7 @@ static wsp_rc push(wsp_tokens *t, wsp_tok_kind kind, const char *a, size_t alen,
   if (blen)
     memcpy(dst + alen, b, blen);
   wsp_token *tok = &t->items[t->count++];
-  tok->hash = wsp_hash64(dst, n, WSP_TOK_SEED);
+  tok->hash = wsp_tok_hash(kind, dst, n);
   tok->off = (uint32_t)t->text_len;
   tok->len = (uint16_t)n;
   tok->kind = (uint8_t)kind;

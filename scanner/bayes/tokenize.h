@@ -22,6 +22,9 @@
 **   entity   "<wa>"           one per entity: "<kind>", and for countries and
 **            "<country:kamboja>" regions also "<kind:value>" (value cut at
 **                             max_token bytes)
+** A token's hash is wsp_hash64 of its printable form (seed WSP_TOK_SEED)
+** with the top two bits replaced by its kind, so a model can weigh the
+** families separately from hashes alone (WSP_TOK_KIND_OF).
 ** A post yields at most WSP_TOK_MAX_TOKENS tokens and considers at most
 ** max_words words; the rest is ignored (out->truncated is set), so hostile
 ** input cannot grow memory without bound.
@@ -61,13 +64,22 @@ typedef enum {
 } wsp_tok_kind;
 
 typedef struct wsp_token {
-  uint64_t hash; /* wsp_hash64 of the printable form, seed WSP_TOK_SEED */
+  uint64_t hash; /* wsp_tok_hash(kind, printable form) */
   uint32_t off;  /* printable form: bytes [off, off+len) of wsp_tokens.text */
   uint16_t len;
   uint8_t kind; /* wsp_tok_kind */
 } wsp_token;
 
 #define WSP_TOK_SEED 0x77737062u /* "wspb" */
+#define WSP_TOK_KINDS 4
+#define WSP_TOK_KIND_OF(hash) ((unsigned)((hash) >> 62))
+
+/* Hash of a token of kind k with printable form s[0..n). */
+uint64_t wsp_tok_hash(wsp_tok_kind k, const char *s, size_t n);
+
+/* Kind of a printable form: "c:..." chargram, "<...>" entity, containing a
+** space bigram, else word. */
+wsp_tok_kind wsp_tok_kind_of_text(const char *s, size_t n);
 
 typedef struct wsp_tokens {
   wsp_token *items;

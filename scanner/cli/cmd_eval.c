@@ -185,11 +185,8 @@ int wsp_cmd_eval(wsp_cli *cli, int argc, char **argv)
       goto nomem;
     for (size_t i = 0; i < test.count; i++) {
       wsp_bayes_result r;
-      wsp_bayes_result_from_raw(
-          m,
-          wsp_bayes_score_hashes(m, test.hashes + test.start[i],
-                                 test.start[i + 1] - test.start[i]),
-          &r);
+      wsp_bayes_score_hashes(m, test.hashes + test.start[i],
+                             test.start[i + 1] - test.start[i], &r);
       z[i] = r.logodds;
     }
     wsp_bayes_metrics_compute(z, test.label, test.count, o.cfg.threshold, &mt);

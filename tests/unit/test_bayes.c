@@ -270,21 +270,33 @@ static void test_calibrate(void **state)
 {
   (void)state;
   wsp_bayes_model *m = tiny_model();
-  /* S = +1: 3 scam, 1 not; S = -1: 1 scam, 3 not. Platt's targets are
-  ** 5/6 and 1/6 here, so the fit is p(+1) = 2/3, p(-1) = 1/3:
-  ** a = log 2, b = 0. */
-  double raw[8] = {1, 1, 1, 1, -1, -1, -1, -1};
+  /* Word score S_0 = +1: 3 scam, 1 not; S_0 = -1: 1 scam, 3 not; the other
+  ** families are 0. Platt's targets are 5/6 and 1/6 here, so the fit is
+  ** p(+1) = 2/3, p(-1) = 1/3: a_word = log 2, b = 0 (the ridge of 1e-3
+  ** moves a by about 1e-4). */
+  double parts[8 * WSP_BAYES_PARTS] = {0}, a[WSP_BAYES_PARTS], b;
   int y[8] = {1, 1, 1, 0, 1, 0, 0, 0};
   wsp_bayes_result r;
 
-  assert_int_equal(wsp_bayes_calibrate(m, raw, y, 8), WSP_OK);
-  wsp_bayes_result_from_raw(m, 1, &r);
-  assert_true(fabs(r.p - 2.0 / 3.0) < 1e-4);
-  assert_true(fabs(r.logodds - log(2.0)) < 1e-4);
-  wsp_bayes_result_from_raw(m, -1, &r);
-  assert_true(fabs(r.p - 1.0 / 3.0) < 1e-4);
+  for (int i = 0; i < 8; i++)
+    parts[i * WSP_BAYES_PARTS] = i < 4 ? 1 : -1;
+  assert_int_equal(wsp_bayes_calibrate(m, parts, y, 8), WSP_OK);
+  wsp_bayes_get_calibration(m, a, &b);
+  assert_true(fabs(a[0] - log(2.0)) < 1e-3);
+  assert_true(fabs(b) < 1e-6);
+  wsp_bayes_result_from_parts(m, parts, &r);
+  assert_true(fabs(r.p - 2.0 / 3.0) < 1e-3);
+  wsp_bayes_result_from_parts(m, parts + 4 * WSP_BAYES_PARTS, &r);
+  assert_true(fabs(r.p - 1.0 / 3.0) < 1e-3);
+  /* a second family carrying the same signal shares the slope */
+  for (int i = 0; i < 8; i++)
+    parts[i * WSP_BAYES_PARTS + 2] = parts[i * WSP_BAYES_PARTS];
+  assert_int_equal(wsp_bayes_calibrate(m, parts, y, 8), WSP_OK);
+  wsp_bayes_get_calibration(m, a, &b);
+  assert_true(fabs(a[0] + a[2] - log(2.0)) < 1e-3);
+  assert_true(fabs(a[0] - a[2]) < 1e-3);
   int one[2] = {1, 1};
-  assert_int_equal(wsp_bayes_calibrate(m, raw, one, 2), WSP_INVAL);
+  assert_int_equal(wsp_bayes_calibrate(m, parts, one, 2), WSP_INVAL);
   wsp_bayes_free(m);
 }
 
@@ -424,13 +436,13 @@ static void test_corrupt_models(void **state)
   tmp_path(path, sizeof(path), "bad.model");
   assert_int_equal(wsp_bayes_save(m, path, &err), WSP_OK);
   unsigned char *p = read_all(path, &n);
-  assert_int_equal(n, 136 + 7 * 16);
+  assert_int_equal(n, 160 + 7 * 16);
   unsigned char *q = malloc(n + 1);
   assert_non_null(q);
 
   expect_model_error(p, 0, "truncated");
   expect_model_error(p, 100, "truncated");
-  for (size_t cut = 136; cut < n; cut += 5)
+  for (size_t cut = 160; cut < n; cut += 5)
     expect_model_error(p, cut, "truncated");
   memcpy(q, p, n);
   q[n] = 0;
@@ -442,10 +454,10 @@ static void test_corrupt_models(void **state)
   q[8] = 2;
   expect_model_error(q, n, "version 2");
   memcpy(q, p, n);
-  q[90] ^= 1; /* a count in the header */
+  q[106] ^= 1; /* a count in the header */
   expect_model_error(q, n, "header");
   memcpy(q, p, n);
-  q[136 + 16 + 9] ^= 0x40; /* a count in the body */
+  q[160 + 16 + 9] ^= 0x40; /* a count in the body */
   expect_model_error(q, n, "body");
   /* a file that cannot be opened is an I/O error naming it */
   assert_int_equal(wsp_bayes_load("/nonexistent/x.model", &l, &err), WSP_IO);
