@@ -35,7 +35,7 @@ enum { OPT_NOTE = WSP_OPT_FIRST_CMD, OPT_REVIEWER };
 
 struct show {
   int json, first;
-  int64_t id;
+  int64_t id = 0;
   char *text;
   size_t text_len;
   size_t starts[MAX_SPANS], ends[MAX_SPANS], nspans;
@@ -230,7 +230,7 @@ int wsp_cmd_review(wsp_cli *cli, int argc, char **argv)
   wsp_store *st;
   wsp_err err;
   wsp_rc rc;
-  int64_t id;
+  int64_t id = 0;
   int c, code;
 
   while ((c = wsp_cli_getopt(cli, argc, argv, "", opts)) != -1) {

@@ -2,7 +2,9 @@
 #include "cli/scanopts.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int wsp_cli_scanopts_opt(const wsp_cli *cli, wsp_cli_scanopts *so, int c,
                          const char *arg)
@@ -35,12 +37,18 @@ int wsp_cli_scanopts_opt(const wsp_cli *cli, wsp_cli_scanopts *so, int c,
 
 int wsp_cli_config_load(const wsp_cli *cli, wsp_config **out)
 {
+  const char *path = cli->config_path;
   wsp_err err;
-  wsp_rc rc = cli->config_path ? wsp_config_load(cli->config_path, out, &err)
-                               : wsp_config_new(out);
+  wsp_rc rc;
+
+  if (!path)
+    path = getenv("WASPADA_CONFIG");
+  if (!path && access("waspada.conf", R_OK) == 0)
+    path = "waspada.conf";
+  rc = path ? wsp_config_load(path, out, &err) : wsp_config_new(out);
   if (rc != WSP_OK)
     return wsp_cli_fail(cli, WSP_EXIT_USAGE, "%s",
-                        cli->config_path ? err.msg : wsp_strerror(rc));
+                        path ? err.msg : wsp_strerror(rc));
   return 0;
 }
 

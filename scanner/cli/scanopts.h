@@ -58,8 +58,9 @@ int wsp_cli_scanner_build(const wsp_cli *cli, wsp_cli_scanopts *so,
 
 void wsp_cli_scanopts_cleanup(wsp_cli_scanopts *so);
 
-/* Load cli->config_path (or an empty config) into *out; on error print it
-** and return 2, else 0. */
+/* Load the settings file: --config PATH, else $WASPADA_CONFIG, else
+** ./waspada.conf if it exists, else built-in defaults (an empty config).
+** On error print it and return 2, else 0. */
 int wsp_cli_config_load(const wsp_cli *cli, wsp_config **out);
 
 #endif

@@ -401,7 +401,7 @@ static wsp_rc store_put(wsp_store *s, const wsp_store_post *p,
                         wsp_put_result *result, int64_t *post_id, wsp_err *err)
 {
   sqlite3_stmt *st;
-  int64_t src, id = 0;
+  int64_t src = 0, id = 0;
   uint64_t key;
   char day[WSP_RFC3339_LEN];
   wsp_rc rc;
