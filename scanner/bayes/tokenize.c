@@ -59,6 +59,7 @@ void wsp_tokens_cleanup(wsp_tokens *t)
 {
   wsp_free(t->items);
   wsp_free(t->text);
+  wsp_free(t->set);
   memset(t, 0, sizeof(*t));
 }
 
@@ -226,6 +227,24 @@ static wsp_rc push_entities(wsp_tokens *t, const wsp_tok_opts *o,
   return WSP_OK;
 }
 
+/* Nonzero if word w was not yet in set (cap slots, 0 = none: always 1);
+** adds it. */
+static int first_time(uint64_t *set, size_t cap, const char *w, size_t n)
+{
+  if (!cap)
+    return 1;
+  uint64_t h = wsp_hash64(w, n, WSP_TOK_SEED) | 1; /* never 0 */
+  for (size_t j = (size_t)(h ^ (h >> 29)) & (cap - 1);;
+       j = (j + 1) & (cap - 1)) {
+    if (set[j] == h)
+      return 0;
+    if (set[j] == 0) {
+      set[j] = h;
+      return 1;
+    }
+  }
+}
+
 wsp_rc wsp_tokenize(const wsp_tok_opts *o, const char *norm, size_t len,
                     const wsp_entities *ents, wsp_tokens *out)
 {
@@ -238,6 +257,27 @@ wsp_rc wsp_tokenize(const wsp_tok_opts *o, const char *norm, size_t len,
   out->truncated = 0;
   if (wsp_tok_opts_check(o) != WSP_OK || (!norm && len))
     return WSP_INVAL;
+  /* set of the words seen so far (by word-token hash), to expand each
+  ** distinct word into character n-grams once; without memory for it every
+  ** occurrence is expanded, which gives the same features */
+  size_t wcap = 0;
+  if (o->cgram_min) {
+    size_t maxw = len / 2 + 1 < o->max_words ? len / 2 + 1 : o->max_words;
+    wcap = 16;
+    while (wcap < maxw * 2)
+      wcap *= 2;
+    if (wcap > out->set_cap) {
+      uint64_t *p = wsp_realloc(out->set, wcap * sizeof(*p));
+      if (p) {
+        out->set = p;
+        out->set_cap = wcap;
+      } else {
+        wcap = 0;
+      }
+    }
+    if (wcap)
+      memset(out->set, 0, wcap * sizeof(*out->set));
+  }
   while (i < len) {
     while (i < len && !is_word_byte((unsigned char)norm[i]))
       i++;
@@ -265,7 +305,8 @@ wsp_rc wsp_tokenize(const wsp_tok_opts *o, const char *norm, size_t len,
           WSP_OK)
         goto fail;
     }
-    if (o->cgram_min && (rc = push_cgrams(out, o, cur, cl)) != WSP_OK)
+    if (o->cgram_min && first_time(out->set, wcap, cur, cl) &&
+        (rc = push_cgrams(out, o, cur, cl)) != WSP_OK)
       goto fail;
     memcpy(prev, cur, cl);
     prev_len = cl;
@@ -291,13 +332,47 @@ static int cmp_tok(const void *a, const void *b)
 
 void wsp_tokens_unique(wsp_tokens *t)
 {
-  size_t n = 0;
+  size_t n = 0, cap = 64;
+  int zero = 0;
 
   if (t->count < 2)
     return;
-  qsort(t->items, t->count, sizeof(*t->items), cmp_tok);
-  for (size_t i = 0; i < t->count; i++)
-    if (n == 0 || t->items[i].hash != t->items[n - 1].hash)
+  while (cap < t->count * 2)
+    cap *= 2;
+  if (cap > t->set_cap) {
+    uint64_t *p = wsp_realloc(t->set, cap * sizeof(*p));
+    if (!p) { /* sort instead */
+      qsort(t->items, t->count, sizeof(*t->items), cmp_tok);
+      for (size_t i = 0; i < t->count; i++)
+        if (n == 0 || t->items[i].hash != t->items[n - 1].hash)
+          t->items[n++] = t->items[i];
+      t->count = n;
+      return;
+    }
+    t->set = p;
+    t->set_cap = cap;
+  }
+  memset(t->set, 0, cap * sizeof(*t->set));
+  for (size_t i = 0; i < t->count; i++) {
+    uint64_t h = t->items[i].hash;
+    int fresh = 0;
+    if (h == 0) { /* 0 marks empty slots; track it aside */
+      fresh = !zero;
+      zero = 1;
+    } else {
+      for (size_t j = (size_t)(h ^ (h >> 29)) & (cap - 1);;
+           j = (j + 1) & (cap - 1)) {
+        if (t->set[j] == h)
+          break;
+        if (t->set[j] == 0) {
+          t->set[j] = h;
+          fresh = 1;
+          break;
+        }
+      }
+    }
+    if (fresh)
       t->items[n++] = t->items[i];
+  }
   t->count = n;
 }

@@ -89,6 +89,8 @@ typedef struct wsp_tokens {
   int truncated; /* nonzero if limits cut the post short */
   /* private */
   size_t cap, text_cap;
+  uint64_t *set; /* wsp_tokens_unique scratch */
+  size_t set_cap;
 } wsp_tokens;
 
 /* The settings of the shipped model: words, bigrams, entities, character
@@ -104,13 +106,16 @@ void wsp_tokens_cleanup(wsp_tokens *t);
 /* Tokenise norm[0..len) (normalised text, need not be NUL-terminated) and
 ** the entities ents (may be NULL; only kind and value are used) into out,
 ** replacing its contents. Tokens appear in text order, entities last,
-** duplicates included. Returns WSP_OK, WSP_INVAL (bad options) or
+** duplicates included, except that the character n-grams of a word are
+** produced only at its first occurrence (features are binary, so repeats
+** would add nothing but work). Returns WSP_OK, WSP_INVAL (bad options) or
 ** WSP_NOMEM (out is then empty). Reentrant. @test tests/unit/test_bayes.c */
 wsp_rc wsp_tokenize(const wsp_tok_opts *o, const char *norm, size_t len,
                     const wsp_entities *ents, wsp_tokens *out);
 
-/* Sort by hash and keep one token per hash (binary features). Printable
-** forms stay valid. */
+/* Keep the first token of each hash, in order (binary features); O(n)
+** with a hash set kept in t (falls back to sorting by hash if that set
+** cannot be allocated). Printable forms stay valid. */
 void wsp_tokens_unique(wsp_tokens *t);
 
 /* Printable form of token i (not NUL-terminated; *len receives its length);

@@ -1,0 +1,189 @@
+/* tests/bench/bayes/bench_bayes.c: speed of the naive Bayes scorer.
+**
+**   bench_bayes MODEL CORPUS.txt [GAZETTEER]
+**
+** CORPUS has one post per line (tests/bench/gen_corpus.py --format text).
+** Prints, as key=value lines: model load time (best of 5), scoring
+** throughput of the whole path (normalise + entities + tokenise + score) and
+** of tokenise + score alone on pre-normalised text, raw Hyperscan block-mode
+** throughput of a 24-literal database on the same posts (the floor any
+** scanner pays to look at the bytes), and learning throughput. Single thread.
+ */
+#include "bayes/features.h"
+#include "bayes/model.h"
+#include "core/timeutil.h"
+#include "text/normalize.h"
+
+#include <hs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *slurp(const char *path, size_t *n)
+{
+  FILE *f = fopen(path, "rb");
+  char *p;
+  long sz;
+  if (!f || fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 ||
+      fseek(f, 0, SEEK_SET) != 0 || !(p = malloc((size_t)sz + 1)) ||
+      fread(p, 1, (size_t)sz, f) != (size_t)sz) {
+    fprintf(stderr, "bench_bayes: cannot read %s\n", path);
+    exit(2);
+  }
+  fclose(f);
+  p[sz] = 0;
+  *n = (size_t)sz;
+  return p;
+}
+
+static int on_match(unsigned int id, unsigned long long from,
+                    unsigned long long to, unsigned int flags, void *ctx)
+{
+  (void)id, (void)from, (void)to, (void)flags;
+  ++*(size_t *)ctx;
+  return 0;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 3) {
+    fprintf(stderr, "usage: bench_bayes MODEL CORPUS.txt [GAZETTEER]\n");
+    return 2;
+  }
+  wsp_err err;
+  wsp_bayes_model *m = NULL;
+  double best = 1e9;
+  for (int i = 0; i < 5; i++) {
+    uint64_t t0 = wsp_time_mono_ns();
+    wsp_bayes_model *x;
+    if (wsp_bayes_load(argv[1], &x, &err) != WSP_OK) {
+      fprintf(stderr, "bench_bayes: %s\n", err.msg);
+      return 2;
+    }
+    double s = wsp_time_since(t0);
+    if (s < best)
+      best = s;
+    if (m)
+      wsp_bayes_free(x);
+    else
+      m = x;
+  }
+  wsp_bayes_counts c;
+  wsp_bayes_counts_get(m, &c);
+  printf("model_tokens=%llu\nload_ms=%.2f\n", (unsigned long long)c.vocab,
+         best * 1e3);
+
+  wsp_gazetteer *gaz = NULL;
+  if (argc > 3 && wsp_gazetteer_load(argv[3], &gaz, &err) != WSP_OK) {
+    fprintf(stderr, "bench_bayes: %s\n", err.msg);
+    return 2;
+  }
+  size_t len, nposts = 0;
+  char *text = slurp(argv[2], &len);
+  for (size_t i = 0; i < len; i++)
+    nposts += text[i] == '\n';
+
+  /* whole path */
+  wsp_bayes_scratch *s;
+  if (wsp_bayes_scratch_new(gaz, &s) != WSP_OK)
+    return 2;
+  size_t flagged = 0;
+  uint64_t t0 = wsp_time_mono_ns();
+  for (char *p = text, *e; p < text + len; p = e + 1) {
+    e = memchr(p, '\n', (size_t)(text + len - p));
+    if (!e)
+      e = text + len;
+    wsp_bayes_result r;
+    if (wsp_bayes_score_text(m, s, p, (size_t)(e - p), &r) == WSP_OK &&
+        r.call == WSP_BAYES_SCAM)
+      flagged++;
+  }
+  double full = wsp_time_since(t0);
+  printf("posts=%zu\nbytes=%zu\nscam_calls=%zu\n", nposts, len, flagged);
+  printf("score_full_posts_per_s=%.0f\nscore_full_mb_per_s=%.1f\n",
+         nposts / full, len / full / 1e6);
+
+  /* tokenise + score only, on pre-normalised posts */
+  wsp_norm norm;
+  wsp_tokens toks;
+  wsp_entities ents;
+  wsp_norm_init(&norm);
+  wsp_tokens_init(&toks);
+  wsp_entities_init(&ents);
+  double tok_time = 0;
+  for (char *p = text, *e; p < text + len; p = e + 1) {
+    e = memchr(p, '\n', (size_t)(text + len - p));
+    if (!e)
+      e = text + len;
+    if (wsp_text_normalize(p, (size_t)(e - p), &norm) != WSP_OK ||
+        wsp_entities_extract(p, (size_t)(e - p), &norm, gaz, &ents) != WSP_OK)
+      continue;
+    wsp_bayes_result r;
+    uint64_t t1 = wsp_time_mono_ns();
+    wsp_bayes_score_norm(m, norm.text, norm.len, &ents, &toks, &r);
+    tok_time += wsp_time_since(t1);
+  }
+  printf("tokenise_score_posts_per_s=%.0f\ntokenise_score_mb_per_s=%.1f\n",
+         nposts / tok_time, len / tok_time / 1e6);
+
+  /* raw Hyperscan on the same posts */
+  static const char *lits[] = {
+      "gaji",     "kamboja", "lowongan", "loker",   "transfer", "whatsapp",
+      "telegram", "visa",    "paspor",   "myanmar", "malaysia", "juta",
+      "salary",   "deposit", "agen",     "tiket",   "kerja",    "hadiah",
+      "bonus",    "komisi",  "gratis",   "urgent",  "job",      "thailand"};
+  unsigned n = sizeof(lits) / sizeof(lits[0]);
+  unsigned flags[32], ids[32];
+  for (unsigned i = 0; i < n; i++) {
+    flags[i] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+    ids[i] = i;
+  }
+  hs_database_t *db;
+  hs_compile_error_t *cerr;
+  hs_scratch_t *scratch = NULL;
+  if (hs_compile_multi(lits, flags, ids, n, HS_MODE_BLOCK, NULL, &db, &cerr) !=
+          HS_SUCCESS ||
+      hs_alloc_scratch(db, &scratch) != HS_SUCCESS) {
+    fprintf(stderr, "bench_bayes: hyperscan compile failed\n");
+    return 2;
+  }
+  size_t hits = 0;
+  t0 = wsp_time_mono_ns();
+  for (char *p = text, *e; p < text + len; p = e + 1) {
+    e = memchr(p, '\n', (size_t)(text + len - p));
+    if (!e)
+      e = text + len;
+    hs_scan(db, p, (unsigned)(e - p), 0, scratch, on_match, &hits);
+  }
+  double hs = wsp_time_since(t0);
+  printf("hyperscan_posts_per_s=%.0f\nhyperscan_mb_per_s=%.1f\n", nposts / hs,
+         len / hs / 1e6);
+  printf("score_full_vs_hyperscan=%.1fx slower\n", full / hs);
+
+  /* learning throughput (incremental API) on a copy of the settings */
+  wsp_bayes_model *lm;
+  if (wsp_bayes_new(wsp_bayes_config_of(m), &lm) != WSP_OK)
+    return 2;
+  size_t i = 0;
+  t0 = wsp_time_mono_ns();
+  for (char *p = text, *e; p < text + len; p = e + 1, i++) {
+    e = memchr(p, '\n', (size_t)(text + len - p));
+    if (!e)
+      e = text + len;
+    wsp_bayes_learn_text(lm, s, p, (size_t)(e - p), (int)(i % 50 == 0));
+  }
+  double lt = wsp_time_since(t0);
+  printf("learn_posts_per_s=%.0f\n", nposts / lt);
+
+  hs_free_scratch(scratch);
+  hs_free_database(db);
+  wsp_bayes_free(lm);
+  wsp_norm_cleanup(&norm);
+  wsp_tokens_cleanup(&toks);
+  wsp_entities_cleanup(&ents);
+  wsp_bayes_scratch_free(s);
+  wsp_gazetteer_free(gaz);
+  wsp_bayes_free(m);
+  free(text);
+  return 0;
+}
