@@ -8,6 +8,7 @@
 ** phone), then @handles in context, phones, money, ages, places. The list is
 ** sorted by start offset. Bounded: at most WSP_ENTITIES_MAX entities and
 ** WSP_ENTITIES_POOL_MAX bytes of values per post; the rest is dropped. */
+#define _GNU_SOURCE /* memmem */
 #include "text/entities.h"
 
 #include "core/alloc.h"
@@ -79,11 +80,11 @@ struct ctx {
 
 static int is_digit(unsigned char c)
 {
-  return c - '0' < 10u;
+  return (unsigned)(c - '0') < 10u;
 }
 static int is_alpha(unsigned char c)
 {
-  return c - 'a' < 26u;
+  return (unsigned)(c - 'a') < 26u;
 }
 static int is_alnum(unsigned char c)
 {
@@ -103,9 +104,11 @@ static int word_start(const struct ctx *c, size_t i)
 /* Length of lit if t[i..] starts with it, else 0. */
 static size_t lit_at(const struct ctx *c, size_t i, const char *lit)
 {
-  size_t n = strlen(lit);
-  return (i <= c->len && c->len - i >= n && memcmp(c->t + i, lit, n) == 0) ? n
-                                                                           : 0;
+  size_t n;
+  if (i >= c->len || c->t[i] != lit[0])
+    return 0; /* cheap reject before strlen/memcmp */
+  n = strlen(lit);
+  return (c->len - i >= n && memcmp(c->t + i, lit, n) == 0) ? n : 0;
 }
 
 /* Like lit_at, but the literal must end at a word boundary. */
@@ -479,12 +482,27 @@ static void emails(struct ctx *c)
 {
   static const char *const ats[] = {"@",      " @ ",    "(at)", "[at]",
                                     " (at) ", " [at] ", " at ", NULL};
+  /* spelt-out separators are rare: without them, only '@' matters */
+  int spelt =
+      c->len > 0 &&
+      (memmem(c->t, c->len, "(at)", 4) || memmem(c->t, c->len, "[at]", 4) ||
+       memmem(c->t, c->len, " at ", 4) || memmem(c->t, c->len, " @ ", 3));
   for (size_t i = 0; i < c->len; i++) {
     size_t a = 0, which = 0, ls, dend;
     char dom[256], val[400];
     int prov;
 
-    if (c->t[i] != '@' && c->t[i] != '(' && c->t[i] != '[' && c->t[i] != ' ')
+    if (!spelt) {
+      const char *at = memchr(c->t + i, '@', c->len - i);
+      if (!at)
+        break;
+      i = (size_t)(at - c->t);
+    }
+
+    if (c->t[i] != '@' && c->t[i] != '(' && c->t[i] != '[' &&
+        !(c->t[i] == ' ' && i + 1 < c->len &&
+          (c->t[i + 1] == '@' || c->t[i + 1] == '(' || c->t[i + 1] == '[' ||
+           c->t[i + 1] == 'a')))
       continue;
     for (size_t k = 0; ats[k]; k++)
       if ((a = lit_at(c, i, ats[k])) != 0) {
@@ -517,18 +535,33 @@ static void emails(struct ctx *c)
   }
 }
 
+static int link_byte(unsigned char b)
+{
+  return is_alnum(b) || b == '-' || b == '.' || b == ':' || b == '/' ||
+         b == '_' || b == '~';
+}
+
 static void links(struct ctx *c)
 {
-  for (size_t i = 0; i < c->len;) {
-    size_t next;
-    if (!is_alnum((unsigned char)c->t[i]) || !word_start(c, i) ||
-        (i > 0 &&
-         (c->t[i - 1] == '.' || c->t[i - 1] == '/' || c->t[i - 1] == '@'))) {
+  size_t cur = 0; /* nothing before cur is looked at again */
+
+  while (cur < c->len) {
+    size_t d = cur + strcspn(c->t + cur, ".:"), i, next;
+    if (d >= c->len)
+      break;
+    /* back to the start of the token holding the dot */
+    i = d;
+    while (i > cur && link_byte((unsigned char)c->t[i - 1]))
+      i--;
+    while (i < d && !is_alnum((unsigned char)c->t[i]))
       i++;
+    if (i == d || !word_start(c, i) ||
+        (i > 0 && (c->t[i - 1] == '@' || c->t[i - 1] == '.'))) {
+      cur = d + 1;
       continue;
     }
     link_at(c, i, &next);
-    i = next > i ? next : i + 1;
+    cur = next > d ? next : d + 1;
   }
 }
 
@@ -545,6 +578,11 @@ static void handles(struct ctx *c)
     size_t s, e, w, kw = SIZE_MAX;
     int is_tg = 0;
     char val[80];
+    const char *at = memchr(c->t + i, '@', c->len - i);
+
+    if (!at)
+      break;
+    i = (size_t)(at - c->t);
 
     if (c->t[i] != '@' || (i > 0 && is_alnum((unsigned char)c->t[i - 1])))
       continue;
@@ -654,7 +692,11 @@ static size_t phone_valid(const char *d, size_t nd, int plus, char *out)
 static void phones(struct ctx *c)
 {
   for (size_t i = 0; i < c->len; i++) {
-    unsigned char b = (unsigned char)c->t[i];
+    unsigned char b;
+    i += strcspn(c->t + i, "0123456789+nkz");
+    if (i >= c->len)
+      break;
+    b = (unsigned char)c->t[i];
     char d[PHONE_MAX_DIGITS + 1], val[32];
     size_t dend[PHONE_MAX_DIGITS + 1];
     int gb[PHONE_MAX_DIGITS + 1]; /* group ends after digit k */
@@ -669,7 +711,8 @@ static void phones(struct ctx *c)
     if (i > 0 && (is_digit((unsigned char)c->t[i - 1]) ||
                   (is_digit(b) && (c->t[i - 1] == '.' || c->t[i - 1] == ','))))
       continue;
-    if (is_alpha(b) && digit_word_at(c, i, &wl) != 0)
+    if (is_alpha(b) &&
+        ((b != 'n' && b != 'k' && b != 'z') || digit_word_at(c, i, &wl) != 0))
       continue; /* spelt numbers must start with nol/kosong/zero */
     if (b == '+') {
       plus = 1;
@@ -936,120 +979,162 @@ static const char *const range_seps[] = {
     " - ",  "-", " s/d ", " sd ",         " sampai ",       " hingga ",
     " to ", "~", " ~ ",   "\xe2\x80\x93", " \xe2\x80\x93 ", NULL};
 
-static void money(struct ctx *c)
+/* Money at start i (a currency prefix or the first digit); returns the
+** end of the match or 0. */
+static size_t money_at(struct ctx *c, size_t i)
 {
-  for (size_t i = 0; i < c->len; i++) {
-    const char *iso = NULL, *period = NULL;
-    size_t p = i, s = i, n, e;
-    double v1 = 0, v2 = -1, m1 = 0, m2 = 0;
-    int idr1 = 0, idr2 = 0;
-    char val[128];
+  const char *iso = NULL, *period = NULL;
+  size_t p = i, s = i, n, e;
+  double v1 = 0, v2 = -1, m1 = 0, m2 = 0;
+  int idr1 = 0, idr2 = 0;
+  char val[128];
 
-    if (!word_start(c, i) && c->t[i] != '$')
+  if ((n = cur_at(c, p, cur_prefix, &iso, 0)) != 0) {
+    size_t q = p + n;
+    if (q < c->len && c->t[q] == '.')
+      q++;
+    q = skip_space(c, q);
+    if (q >= c->len || !is_digit((unsigned char)c->t[q])) {
+      iso = NULL;
+    } else {
+      p = q;
+    }
+  }
+  if (!is_digit((unsigned char)c->t[p]))
+    return 0;
+  if (!iso && i > 0 && (c->t[i - 1] == '.' || c->t[i - 1] == ','))
+    return 0;
+  e = parse_amount(c, p, &v1);
+  if (e == p)
+    return 0;
+  /* multiplier glued or after one space */
+  {
+    size_t q = skip_space(c, e);
+    if ((n = mult_at(c, q, &m1, &idr1)) != 0)
+      e = q + n;
+    else if ((n = mult_at(c, e, &m1, &idr1)) != 0)
+      e = e + n;
+  }
+  /* range */
+  for (size_t k = 0; range_seps[k]; k++) {
+    size_t r = lit_at(c, e, range_seps[k]), q, e2;
+    const char *iso2 = NULL;
+    if (!r)
       continue;
-    if ((n = cur_at(c, p, cur_prefix, &iso, 0)) != 0) {
-      size_t q = p + n;
+    q = e + r;
+    if ((n = cur_at(c, q, cur_prefix, &iso2, 0)) != 0) {
+      q += n;
       if (q < c->len && c->t[q] == '.')
         q++;
       q = skip_space(c, q);
-      if (q >= c->len || !is_digit((unsigned char)c->t[q])) {
-        iso = NULL;
-      } else {
-        p = q;
-      }
     }
-    if (!is_digit((unsigned char)c->t[p]))
+    e2 = parse_amount(c, q, &v2);
+    if (e2 == q) {
+      v2 = -1;
       continue;
-    if (!iso && i > 0 && (c->t[i - 1] == '.' || c->t[i - 1] == ','))
-      continue;
-    e = parse_amount(c, p, &v1);
-    if (e == p)
-      continue;
-    /* multiplier glued or after one space */
+    }
+    e = e2;
     {
-      size_t q = skip_space(c, e);
-      if ((n = mult_at(c, q, &m1, &idr1)) != 0)
-        e = q + n;
-      else if ((n = mult_at(c, e, &m1, &idr1)) != 0)
-        e = e + n;
+      size_t q2 = skip_space(c, e);
+      if ((n = mult_at(c, q2, &m2, &idr2)) != 0)
+        e = q2 + n;
+      else if ((n = mult_at(c, e, &m2, &idr2)) != 0)
+        e += n;
     }
-    /* range */
-    for (size_t k = 0; range_seps[k]; k++) {
-      size_t r = lit_at(c, e, range_seps[k]), q, e2;
-      const char *iso2 = NULL;
-      if (!r)
-        continue;
-      q = e + r;
-      if ((n = cur_at(c, q, cur_prefix, &iso2, 0)) != 0) {
-        q += n;
-        if (q < c->len && c->t[q] == '.')
-          q++;
-        q = skip_space(c, q);
-      }
-      e2 = parse_amount(c, q, &v2);
-      if (e2 == q) {
-        v2 = -1;
-        continue;
-      }
-      e = e2;
-      {
-        size_t q2 = skip_space(c, e);
-        if ((n = mult_at(c, q2, &m2, &idr2)) != 0)
-          e = q2 + n;
-        else if ((n = mult_at(c, e, &m2, &idr2)) != 0)
-          e += n;
-      }
-      if (!iso && iso2)
-        iso = iso2;
+    if (!iso && iso2)
+      iso = iso2;
+    break;
+  }
+  if (!iso) {
+    const char *iso3 = NULL;
+    size_t q = skip_space(c, e);
+    if ((n = cur_at(c, q, cur_suffix, &iso3, 1)) != 0 && word_start(c, q)) {
+      iso = iso3;
+      e = q + n;
+    }
+  }
+  if (!m1 && m2)
+    m1 = m2, idr1 = idr2;
+  if (!m2 && m1 && v2 >= 0)
+    m2 = m1;
+  if (!iso) {
+    if (m1 && idr1)
+      iso = "IDR";
+    else
+      return 0;
+  }
+  if (!m1)
+    m1 = 1;
+  if (!m2)
+    m2 = 1;
+  for (size_t k = 0; periods[k].lit; k++) {
+    size_t r = lit_at(c, e, periods[k].lit);
+    if (r && (e + r >= c->len || !is_alnum((unsigned char)c->t[e + r]))) {
+      period = periods[k].period;
+      e += r;
       break;
     }
-    if (!iso) {
-      const char *iso3 = NULL;
-      size_t q = skip_space(c, e);
-      if ((n = cur_at(c, q, cur_suffix, &iso3, 1)) != 0 && word_start(c, q)) {
-        iso = iso3;
-        e = q + n;
-      }
+  }
+  {
+    double a1 = floor(v1 * m1 + 0.5), a2 = v2 >= 0 ? floor(v2 * m2 + 0.5) : -1;
+    size_t vl;
+    if (a1 <= 0 || a1 > 1e15 || a2 > 1e15)
+      return 0;
+    if (a2 >= 0)
+      vl = (size_t)snprintf(val, sizeof(val), "%.0f-%.0f %s%s%s", a1, a2, iso,
+                            period ? "/" : "", period ? period : "");
+    else
+      vl = (size_t)snprintf(val, sizeof(val), "%.0f %s%s%s", a1, iso,
+                            period ? "/" : "", period ? period : "");
+    if (!covered(c, s, e))
+      add(c, WSP_ENT_MONEY, s, e, val, vl < sizeof(val) ? vl : sizeof(val) - 1);
+  }
+  return e > i ? e : 0;
+}
+
+/* Start of a money candidate whose first digit is at d: the currency
+** prefix just before it ("rp ", "rp. ", "$", "us$") or d itself. */
+static size_t money_start(const struct ctx *c, size_t d)
+{
+  static const char *const gaps[] = {"", " ", ".", ". "};
+  for (size_t g = 0; g < 4; g++) {
+    size_t gl = strlen(gaps[g]), e;
+    if (d < gl || memcmp(c->t + d - gl, gaps[g], gl) != 0)
+      continue;
+    size_t best = 0;
+    e = d - gl;
+    for (size_t k = 0; cur_prefix[k].lit; k++) {
+      size_t L = strlen(cur_prefix[k].lit);
+      if (L > best && e >= L && c->t[e - 1] == cur_prefix[k].lit[L - 1] &&
+          memcmp(c->t + e - L, cur_prefix[k].lit, L) == 0 &&
+          (!is_wordb((unsigned char)cur_prefix[k].lit[0]) ||
+           word_start(c, e - L)))
+        best = L; /* longest: "nt$" over "$" */
     }
-    if (!m1 && m2)
-      m1 = m2, idr1 = idr2;
-    if (!m2 && m1 && v2 >= 0)
-      m2 = m1;
-    if (!iso) {
-      if (m1 && idr1)
-        iso = "IDR";
-      else
-        continue;
+    if (best)
+      return e - best;
+  }
+  return d;
+}
+
+static void money(struct ctx *c)
+{
+  size_t d = 0;
+
+  while (d < c->len) {
+    size_t i, e;
+    d += strcspn(c->t + d, "0123456789");
+    if (d >= c->len)
+      break;
+    if (d > 0 && (is_digit((unsigned char)c->t[d - 1]) ||
+                  (d > 1 && (c->t[d - 1] == '.' || c->t[d - 1] == ',') &&
+                   is_digit((unsigned char)c->t[d - 2])))) {
+      d++;
+      continue;
     }
-    if (!m1)
-      m1 = 1;
-    if (!m2)
-      m2 = 1;
-    for (size_t k = 0; periods[k].lit; k++) {
-      size_t r = lit_at(c, e, periods[k].lit);
-      if (r && (e + r >= c->len || !is_alnum((unsigned char)c->t[e + r]))) {
-        period = periods[k].period;
-        e += r;
-        break;
-      }
-    }
-    {
-      double a1 = floor(v1 * m1 + 0.5),
-             a2 = v2 >= 0 ? floor(v2 * m2 + 0.5) : -1;
-      size_t vl;
-      if (a1 <= 0 || a1 > 1e15 || a2 > 1e15)
-        continue;
-      if (a2 >= 0)
-        vl = (size_t)snprintf(val, sizeof(val), "%.0f-%.0f %s%s%s", a1, a2, iso,
-                              period ? "/" : "", period ? period : "");
-      else
-        vl = (size_t)snprintf(val, sizeof(val), "%.0f %s%s%s", a1, iso,
-                              period ? "/" : "", period ? period : "");
-      if (!covered(c, s, e))
-        add(c, WSP_ENT_MONEY, s, e, val,
-            vl < sizeof(val) ? vl : sizeof(val) - 1);
-    }
-    i = e > i ? e - 1 : i;
+    i = money_start(c, d);
+    e = money_at(c, i);
+    d = e > d ? e : d + 1;
   }
 }
 
@@ -1088,7 +1173,10 @@ static void ages(struct ctx *c)
     int lo = -1, hi = -1, q = 0; /* q: 1 min, 2 max */
     char val[32];
 
-    if (!is_alpha((unsigned char)c->t[i]) || !word_start(c, i))
+    i += strcspn(c->t + i, "uab");
+    if (i >= c->len)
+      break;
+    if (!word_start(c, i))
       continue;
     if ((n = word_in(c, i, kw, &k)) == 0)
       continue;
@@ -1148,28 +1236,37 @@ static void ages(struct ctx *c)
 
 static void places(struct ctx *c, const wsp_gazetteer *g)
 {
+  size_t i = 0;
+
   if (!g)
     return;
-  for (size_t i = 0; i < c->len; i++) {
+  while (i < c->len) {
     const char *v;
     int region, cap;
-    size_t n;
+    size_t n, e;
 
-    if (!is_wordb((unsigned char)c->t[i]) || !word_start(c, i))
-      continue;
+    while (i < c->len && !is_wordb((unsigned char)c->t[i]))
+      i++;
+    if (i >= c->len)
+      break;
+    e = i;
+    while (e < c->len && is_wordb((unsigned char)c->t[e]))
+      e++;
     n = wsp__gazetteer_match(g, c->t, c->len, i, &v, &region, &cap);
-    if (!n)
+    if (!n) {
+      i = e;
       continue;
+    }
     if (cap) {
       unsigned char ob = (unsigned char)c->o[wsp_norm_orig_start(c->n, i)];
       if (!(ob >= 'A' && ob <= 'Z') && ob < 0x80) {
-        i += n - 1;
+        i += n;
         continue;
       }
     }
     if (!covered(c, i, i + n))
       add(c, region ? WSP_ENT_REGION : WSP_ENT_COUNTRY, i, i + n, v, strlen(v));
-    i += n - 1;
+    i += n;
   }
 }
 

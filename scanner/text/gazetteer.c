@@ -35,11 +35,23 @@ struct wsp_gazetteer {
   size_t n_aliases, cap_aliases;
   size_t *buckets; /* first alias per bucket, SIZE_MAX if none */
   size_t n_buckets;
+  uint64_t first3[1024]; /* bitmap of hashed first 3 bytes of aliases */
 };
 
 static int word_byte(unsigned char c)
 {
-  return c >= 0x80 || (c - '0' < 10u) || (c - 'a' < 26u);
+  return c >= 0x80 || ((unsigned)(c - '0') < 10u) ||
+         ((unsigned)(c - 'a') < 26u);
+}
+
+/* 16-bit key of the first (up to) 3 bytes of a first word of length n: a
+** cheap filter before hashing the whole word. */
+static unsigned key3(const char *w, size_t n)
+{
+  unsigned a = (unsigned char)w[0], b = n > 1 ? (unsigned char)w[1] : 0,
+           c = n > 2 ? (unsigned char)w[2] : 0;
+  return ((a * 31u + b) * 31u + c + (unsigned)(n > 3 ? 3 : n) * 7919u) &
+         0xFFFFu;
 }
 
 void wsp_gazetteer_free(wsp_gazetteer *g)
@@ -110,6 +122,10 @@ static wsp_rc add_alias(wsp_gazetteer *g, wsp_norm *nm, const char *a,
   al->first = f;
   al->entry = entry;
   al->hash = wsp_hash64(al->norm, f, 0);
+  {
+    unsigned k = key3(al->norm, f);
+    g->first3[k >> 6] |= 1ull << (k & 63);
+  }
   al->next = SIZE_MAX;
   g->n_aliases++;
   return WSP_OK;
@@ -267,12 +283,17 @@ size_t wsp__gazetteer_match(const wsp_gazetteer *g, const char *t, size_t len,
   size_t f = pos, best = 0, bi = SIZE_MAX;
   uint64_t h;
 
-  if (!g || g->n_aliases == 0)
+  if (!g || g->n_aliases == 0 || pos >= len)
     return 0;
   while (f < len && word_byte((unsigned char)t[f]))
     f++;
   if (f == pos)
     return 0;
+  {
+    unsigned k = key3(t + pos, f - pos);
+    if (!(g->first3[k >> 6] >> (k & 63) & 1))
+      return 0;
+  }
   h = wsp_hash64(t + pos, f - pos, 0);
   for (size_t i = g->buckets[h & (g->n_buckets - 1)]; i != SIZE_MAX;
        i = g->aliases[i].next) {

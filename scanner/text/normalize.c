@@ -171,7 +171,7 @@ static int is_mark_cat(int cat)
 
 static int ascii_alnum(unsigned c)
 {
-  return (c - '0' < 10u) || ((c | 0x20) - 'a' < 26u);
+  return ((unsigned)(c - '0') < 10u) || ((c | 0x20) - 'a' < 26u);
 }
 
 /* Fold one valid non-ASCII code point: writes its normalised UTF-8 into out
@@ -324,18 +324,32 @@ static wsp_rc pass_fold(const unsigned char *in, size_t len, wsp_norm *n,
             w = sym_mark;
           sym_mark = SIZE_MAX;
         }
-        /* fast path: a run of printable ASCII with single spaces */
-        for (;;) {
-          t[w] = (char)(c - 'A' < 26u ? c + 32 : c);
-          m[w++] = (uint32_t)r++;
-          if (r >= len)
+        /* fast path: a run of printable ASCII with single spaces, found
+        ** first and then copied in two simple (vectorisable) loops */
+        {
+          size_t e = r + 1, k, run;
+          while (e < len) {
+            unsigned char d = in[e];
+            if (d > 0x20 && d < 0x7F) {
+              e++;
+              continue;
+            }
+            if (d == ' ' && e + 1 < len && in[e + 1] > 0x20 &&
+                in[e + 1] < 0x7F) {
+              e++;
+              continue;
+            }
             break;
-          c = in[r];
-          if (c > 0x20 && c < 0x7F)
-            continue;
-          if (c == ' ' && r + 1 < len && in[r + 1] > 0x20 && in[r + 1] < 0x7F)
-            continue;
-          break;
+          }
+          run = e - r;
+          for (k = 0; k < run; k++) {
+            unsigned char d = in[r + k];
+            t[w + k] = (char)(d + (((unsigned)(d - 'A') < 26u) << 5));
+          }
+          for (k = 0; k < run; k++)
+            m[w + k] = (uint32_t)(r + k);
+          w += run;
+          r = e;
         }
         last = ascii_alnum((unsigned char)t[w - 1]) ? LAST_ALNUM : LAST_OTHER;
         continue;
@@ -499,10 +513,66 @@ static int word_at(const char *t, size_t len, size_t i)
   }
 }
 
+/* ASCII classes for the word passes */
+enum { A_ALNUM = 1, A_SEP = 2, A_LETTER = 4, A_LEETSYM = 8 };
+#define LETTERS(f)                                                             \
+  ['a'] = f, ['b'] = f, ['c'] = f, ['d'] = f, ['e'] = f, ['f'] = f, ['g'] = f, \
+  ['h'] = f, ['i'] = f, ['j'] = f, ['k'] = f, ['l'] = f, ['m'] = f, ['n'] = f, \
+  ['o'] = f, ['p'] = f, ['q'] = f, ['r'] = f, ['s'] = f, ['t'] = f, ['u'] = f, \
+  ['v'] = f, ['w'] = f, ['x'] = f, ['y'] = f, ['z'] = f
+static const unsigned char ascii_tab[256] = {LETTERS(A_ALNUM | A_LETTER),
+                                             ['A'] = A_ALNUM,
+                                             ['B'] = A_ALNUM,
+                                             ['C'] = A_ALNUM,
+                                             ['D'] = A_ALNUM,
+                                             ['E'] = A_ALNUM,
+                                             ['F'] = A_ALNUM,
+                                             ['G'] = A_ALNUM,
+                                             ['H'] = A_ALNUM,
+                                             ['I'] = A_ALNUM,
+                                             ['J'] = A_ALNUM,
+                                             ['K'] = A_ALNUM,
+                                             ['L'] = A_ALNUM,
+                                             ['M'] = A_ALNUM,
+                                             ['N'] = A_ALNUM,
+                                             ['O'] = A_ALNUM,
+                                             ['P'] = A_ALNUM,
+                                             ['Q'] = A_ALNUM,
+                                             ['R'] = A_ALNUM,
+                                             ['S'] = A_ALNUM,
+                                             ['T'] = A_ALNUM,
+                                             ['U'] = A_ALNUM,
+                                             ['V'] = A_ALNUM,
+                                             ['W'] = A_ALNUM,
+                                             ['X'] = A_ALNUM,
+                                             ['Y'] = A_ALNUM,
+                                             ['Z'] = A_ALNUM,
+                                             ['0'] = A_ALNUM,
+                                             ['1'] = A_ALNUM,
+                                             ['2'] = A_ALNUM,
+                                             ['3'] = A_ALNUM,
+                                             ['4'] = A_ALNUM,
+                                             ['5'] = A_ALNUM,
+                                             ['6'] = A_ALNUM,
+                                             ['7'] = A_ALNUM,
+                                             ['8'] = A_ALNUM,
+                                             ['9'] = A_ALNUM,
+                                             [' '] = A_SEP,
+                                             ['.'] = A_SEP,
+                                             ['-'] = A_SEP,
+                                             ['_'] = A_SEP,
+                                             ['*'] = A_SEP,
+                                             ['/'] = A_SEP,
+                                             ['|'] = A_SEP,
+                                             ['~'] = A_SEP,
+                                             ['+'] = A_SEP,
+                                             ['@'] = A_LEETSYM,
+                                             ['$'] = A_LEETSYM};
+#undef LETTERS
+
 static int is_sep_byte(unsigned char c)
 {
-  return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*' || c == '/' ||
-         c == '|' || c == '~' || c == '+';
+  return (ascii_tab[c] & A_SEP) != 0;
 }
 
 /* Width in the original of normalised byte i (for telling one space from a
@@ -525,12 +595,31 @@ static void pass_join(wsp_norm *n)
 
   while (r < len) {
     unsigned char c = (unsigned char)t[r];
-    size_t cl = seq_len(c);
+    size_t cl;
     int cur_word;
 
-    if (cl > len - r)
-      cl = len - r;
-    cur_word = word_at(t, len, r);
+    if (c < 0x80) {
+      /* fast path: ASCII that cannot start a spaced-out run */
+      int aw = ascii_tab[c] & A_ALNUM;
+      if (!aw || prev_word || r + 1 >= len ||
+          !(ascii_tab[(unsigned char)t[r + 1]] & A_SEP)) {
+        if (w != r) {
+          t[w] = t[r];
+          m[w] = m[r];
+        }
+        w++;
+        r++;
+        prev_word = aw;
+        continue;
+      }
+      cl = 1;
+      cur_word = 1;
+    } else {
+      cl = seq_len(c);
+      if (cl > len - r)
+        cl = len - r;
+      cur_word = word_at(t, len, r);
+    }
     /* candidate: a single word character between non-word characters */
     if (cur_word && !prev_word && r + cl < len &&
         is_sep_byte((unsigned char)t[r + cl])) {
@@ -566,7 +655,7 @@ static void pass_join(wsp_norm *n)
       }
       for (size_t k = 0; k < nt; k++) {
         unsigned char b = (unsigned char)t[tok[k]];
-        if (b - '0' < 10u)
+        if ((unsigned)(b - '0') < 10u)
           digits++;
         else
           letters++;
@@ -584,8 +673,12 @@ static void pass_join(wsp_norm *n)
     }
     prev_word = cur_word;
     for (size_t j = 0; j < cl && r < len; j++) {
-      t[w] = t[r];
-      m[w++] = m[r++];
+      if (w != r) {
+        t[w] = t[r];
+        m[w] = m[r];
+      }
+      w++;
+      r++;
     }
   }
   m[w] = m[len];
@@ -707,7 +800,7 @@ static size_t do_word(wsp_norm *n, const char *orig, size_t orig_len, size_t a,
     x->latin = 0;
     if (c < 0x80) {
       x->len = 1;
-      if (c - 'a' < 26u) {
+      if ((unsigned)(c - 'a') < 26u) {
         x->kind = K_LETTER;
         latin++;
       } else if (leet_char(c)) {
@@ -844,19 +937,19 @@ static void pass_words(wsp_norm *n, const char *orig, size_t orig_len,
 
   while (r < len) {
     unsigned char c = (unsigned char)t[r];
-    size_t a, b;
-    int interesting = 0;
+    size_t a, b, letters = 0;
+    int leet = 0, nonascii = 0;
 
-    if (c < 0x80 && !ascii_alnum(c) && c != '@' && c != '$') {
-      t[w] = t[r];
-      m[w++] = m[r++];
-      continue;
-    }
-    if (c >= 0x80 && !word_at(t, len, r)) {
-      size_t cl = seq_len(c);
+    if (c < 0x80 ? !(ascii_tab[c] & (A_ALNUM | A_LEETSYM))
+                 : !word_at(t, len, r)) {
+      size_t cl = c < 0x80 ? 1 : seq_len(c);
       for (size_t j = 0; j < cl && r < len; j++) {
-        t[w] = t[r];
-        m[w++] = m[r++];
+        if (w != r) {
+          t[w] = t[r];
+          m[w] = m[r];
+        }
+        w++;
+        r++;
       }
       continue;
     }
@@ -864,26 +957,27 @@ static void pass_words(wsp_norm *n, const char *orig, size_t orig_len,
     while (r < len) {
       c = (unsigned char)t[r];
       if (c < 0x80) {
-        if (c - 'a' < 26u) {
+        unsigned char k = ascii_tab[c];
+        if (k & A_LETTER) {
+          letters++;
           r++;
-          continue;
-        }
-        if (c - '0' < 10u || c == '@' || c == '$') {
-          interesting = 1;
+        } else if (k & (A_ALNUM | A_LEETSYM)) {
+          leet = 1; /* digit, @ or $ */
           r++;
-          continue;
+        } else {
+          break;
         }
-        break;
+        continue;
       }
       if (!word_at(t, len, r))
         break;
-      interesting = 1;
+      nonascii = 1;
       r += seq_len(c);
       if (r > len)
         r = len;
     }
     b = r;
-    if (!interesting) {
+    if (!nonascii && !(leet && letters >= 2)) {
       if (w != a) {
         memmove(t + w, t + a, b - a);
         memmove(m + w, m + a, (b - a) * sizeof(uint32_t));
