@@ -35,7 +35,7 @@ enum { OPT_NOTE = WSP_OPT_FIRST_CMD, OPT_REVIEWER };
 
 struct show {
   int json, first;
-  int64_t id = 0;
+  int64_t id;
   char *text;
   size_t text_len;
   size_t starts[MAX_SPANS], ends[MAX_SPANS], nspans;
