@@ -16,6 +16,7 @@
 **  3. words: Cyrillic/Greek look-alikes mapped in words that are mostly Latin,
 **     mixed-script words counted, leetspeak undone inside words.
 ** Passes 2 and 3 only ever shorten the text, so they compact in place. */
+#define _GNU_SOURCE /* memmem */
 #include "text/normalize.h"
 
 #include "core/alloc.h"
@@ -324,30 +325,42 @@ static wsp_rc pass_fold(const unsigned char *in, size_t len, wsp_norm *n,
             w = sym_mark;
           sym_mark = SIZE_MAX;
         }
-        /* fast path: a run of printable ASCII with single spaces, found
-        ** first and then copied in two simple (vectorisable) loops */
+        /* fast path: a run of printable ASCII with single spaces. Found
+        ** 8 bytes at a time (SWAR: no byte < 0x20 or >= 0x7F), then
+        ** copied in two simple loops the compiler vectorises. */
         {
-          size_t e = r + 1, k, run;
-          while (e < len) {
-            unsigned char d = in[e];
-            if (d > 0x20 && d < 0x7F) {
-              e++;
-              continue;
-            }
-            if (d == ' ' && e + 1 < len && in[e + 1] > 0x20 &&
-                in[e + 1] < 0x7F) {
-              e++;
-              continue;
-            }
-            break;
+          size_t e = r + 1, run;
+          const char *dbl;
+          while (e + 8 <= len) {
+            uint64_t x;
+            memcpy(&x, in + e, 8);
+            if (((x - 0x2020202020202020ull) & ~x & 0x8080808080808080ull) |
+                (((x + 0x0101010101010101ull) | x) & 0x8080808080808080ull))
+              break;
+            e += 8;
           }
+          while (e < len && in[e] >= 0x20 && in[e] < 0x7F)
+            e++;
+          /* double spaces and a trailing space go to the slow path, which
+          ** collapses whitespace runs */
+          dbl = memmem(in + r, e - r, "  ", 2);
+          if (dbl)
+            e = (size_t)((const unsigned char *)dbl - in);
+          if (in[e - 1] == ' ')
+            e--;
           run = e - r;
-          for (k = 0; k < run; k++) {
-            unsigned char d = in[r + k];
-            t[w + k] = (char)(d + (((unsigned)(d - 'A') < 26u) << 5));
+          {
+            char *restrict to = t + w;
+            uint32_t *restrict mo = m + w;
+            const unsigned char *restrict from = in + r;
+            uint32_t base = (uint32_t)r;
+            for (size_t k = 0; k < run; k++) {
+              unsigned char d = from[k];
+              to[k] = (char)(d + (((unsigned)(d - 'A') < 26u) << 5));
+            }
+            for (size_t k = 0; k < run; k++)
+              mo[k] = base + (uint32_t)k;
           }
-          for (k = 0; k < run; k++)
-            m[w + k] = (uint32_t)(r + k);
           w += run;
           r = e;
         }
@@ -586,60 +599,126 @@ static uint32_t orig_width(const wsp_norm *n, size_t i)
 
 #define JOIN_MAX_TOKENS 64
 
+/* Is the character ending just before t[i] a word character? */
+static int word_before(const char *t, size_t len, size_t i)
+{
+  size_t j;
+
+  if (i == 0)
+    return 0;
+  j = i - 1;
+  while (j > 0 && i - j < 4 && ((unsigned char)t[j] & 0xC0) == 0x80)
+    j--;
+  return word_at(t, len, j);
+}
+
+/* Move t/m[from, to) down to w (no-op when nothing was removed yet). */
+static size_t keep(wsp_norm *n, size_t w, size_t from, size_t to)
+{
+  if (to > from && w != from) {
+    memmove(n->text + w, n->text + from, to - from);
+    memmove(n->map + w, n->map + from, (to - from) * sizeof(uint32_t));
+  }
+  return w + (to - from);
+}
+
+/* Byte classes for finding join candidates without branching on spaces. */
+enum { J_SEP = 1, J_ALNUM = 2, J_HIGH = 4 };
+static unsigned char jclass(unsigned char c)
+{
+  return c >= 0x80 ? J_HIGH
+                   : (unsigned char)(((ascii_tab[c] & A_SEP) ? J_SEP : 0) |
+                                     ((ascii_tab[c] & A_ALNUM) ? J_ALNUM : 0));
+}
+
+/* 16 bytes at a time with GCC/Clang vector extensions (portable: the
+** compiler lowers them to SSE2/NEON or scalar code). */
+typedef unsigned char v16u __attribute__((vector_size(16)));
+typedef signed char v16s __attribute__((vector_size(16)));
+
+static v16u load16(const char *p)
+{
+  v16u v;
+  memcpy(&v, p, 16);
+  return v;
+}
+
+static int any16(v16s m)
+{
+  uint64_t a[2];
+  memcpy(a, &m, 16);
+  return (a[0] | a[1]) != 0;
+}
+
+static v16s alnum16(v16u x)
+{
+  return (v16s)(((x >= 'a') & (x <= 'z')) | ((x >= '0') & (x <= '9')));
+}
+
+static v16s sep16(v16u x)
+{
+  return (v16s)((x == ' ') | (x == '.') | (x == '-') | (x == '_') | (x == '*') |
+                (x == '/') | (x == '|') | (x == '~') | (x == '+'));
+}
+
 static void pass_join(wsp_norm *n)
 {
   char *t = n->text;
   uint32_t *m = n->map;
-  size_t len = n->len, r = 0, w = 0;
-  int prev_word = 0;
+  size_t len = n->len, r = 0, w = 0, p = 1;
+  unsigned char jt[256];
 
-  while (r < len) {
-    unsigned char c = (unsigned char)t[r];
-    size_t cl;
-    int cur_word;
-
-    if (c < 0x80) {
-      /* fast path: ASCII that cannot start a spaced-out run */
-      int aw = ascii_tab[c] & A_ALNUM;
-      if (!aw || prev_word || r + 1 >= len ||
-          !(ascii_tab[(unsigned char)t[r + 1]] & A_SEP)) {
-        if (w != r) {
-          t[w] = t[r];
-          m[w] = m[r];
-        }
-        w++;
-        r++;
-        prev_word = aw;
-        continue;
-      }
-      cl = 1;
-      cur_word = 1;
-    } else {
-      cl = seq_len(c);
-      if (cl > len - r)
-        cl = len - r;
-      cur_word = word_at(t, len, r);
+  for (unsigned i = 0; i < 256; i++)
+    jt[i] = jclass((unsigned char)i);
+  while (p < len) {
+    size_t r0, cl;
+    /* candidate: a separator after a single word character (ASCII with no
+    ** word byte before it, or any non-ASCII character, checked below) */
+    /* 16 at a time: no candidate in t[p, p + 16)? */
+    while (p >= 2 && p + 16 <= len) {
+      v16u x0 = load16(t + p), x1 = load16(t + p - 1), x2 = load16(t + p - 2);
+      v16s h1 = (v16s)(x1 >= 0x80), h2 = (v16s)(x2 >= 0x80);
+      v16s cand = sep16(x0) & ((alnum16(x1) & ~alnum16(x2) & ~h2) | h1);
+      if (any16(cand))
+        break;
+      p += 16;
     }
-    /* candidate: a single word character between non-word characters */
-    if (cur_word && !prev_word && r + cl < len &&
-        is_sep_byte((unsigned char)t[r + cl])) {
+    for (; p < len; p++) {
+      unsigned c0 = jt[(unsigned char)t[p]], c1 = jt[(unsigned char)t[p - 1]],
+               c2 = p >= 2 ? jt[(unsigned char)t[p - 2]] : 0;
+      unsigned v = (c0 & J_SEP) &
+                   ((((c1 >> 1) & ~(c2 >> 1) & ~(c2 >> 2)) | (c1 >> 2)) & 1);
+      if (v)
+        break;
+    }
+    if (p >= len)
+      break;
+    r0 = p - 1;
+    while (r0 > r && p - r0 < 4 && ((unsigned char)t[r0] & 0xC0) == 0x80)
+      r0--;
+    cl = p - r0;
+    if (r0 < r || seq_len((unsigned char)t[r0]) != cl || !word_at(t, len, r0) ||
+        word_before(t, len, r0)) {
+      p++;
+      continue;
+    }
+    {
       size_t tok[JOIN_MAX_TOKENS], tokl[JOIN_MAX_TOKENS];
       size_t nt = 1, letters = 0, digits = 0;
-      size_t sep = r + cl, seplen = 0;
-      size_t p;
+      size_t sep = p, seplen = 0, q0;
 
-      tok[0] = r;
+      tok[0] = r0;
       tokl[0] = cl;
       while (seplen < 3 && sep + seplen < len &&
              is_sep_byte((unsigned char)t[sep + seplen]))
         seplen++;
-      p = r + cl;
+      q0 = p;
       while (nt < JOIN_MAX_TOKENS) {
-        size_t q = p + seplen, ql;
+        size_t q = q0 + seplen, ql;
         int same = q < len;
         for (size_t k = 0; same && k < seplen; k++)
-          same = t[p + k] == t[sep + k] &&
-                 orig_width(n, p + k) == orig_width(n, sep + k);
+          same = t[q0 + k] == t[sep + k] &&
+                 orig_width(n, q0 + k) == orig_width(n, sep + k);
         if (!same)
           break;
         ql = seq_len((unsigned char)t[q]);
@@ -649,8 +728,8 @@ static void pass_join(wsp_norm *n)
         tok[nt] = q;
         tokl[nt] = ql;
         nt++;
-        p = q + ql;
-        if (p >= len)
+        q0 = q + ql;
+        if (q0 >= len)
           break;
       }
       for (size_t k = 0; k < nt; k++) {
@@ -661,26 +740,20 @@ static void pass_join(wsp_norm *n)
           letters++;
       }
       if (nt >= 3 && letters >= 2 && letters > digits) {
+        w = keep(n, w, r, r0);
         for (size_t k = 0; k < nt; k++)
           for (size_t j = 0; j < tokl[k]; j++) {
             t[w] = t[tok[k] + j];
             m[w++] = m[tok[k] + j];
           }
         r = tok[nt - 1] + tokl[nt - 1];
-        prev_word = 1;
+        p = r + 1;
         continue;
       }
     }
-    prev_word = cur_word;
-    for (size_t j = 0; j < cl && r < len; j++) {
-      if (w != r) {
-        t[w] = t[r];
-        m[w] = m[r];
-      }
-      w++;
-      r++;
-    }
+    p++;
   }
+  w = keep(n, w, r, len);
   m[w] = m[len];
   n->len = w;
 }
@@ -780,15 +853,15 @@ static int token_is_link(const char *t, size_t len, size_t a, size_t b)
 }
 
 /* Classify and rewrite one word of n->text[a, b) into t[w...]; returns the
-** new write offset. mostly_latin: the text as a whole is mostly Latin. */
+** new write offset. mostly_latin: the text as a whole is mostly Latin; link:
+** the word is part of a URL or e-mail address (no leetspeak there). */
 static size_t do_word(wsp_norm *n, const char *orig, size_t orig_len, size_t a,
-                      size_t b, size_t w, int mostly_latin)
+                      size_t b, size_t w, int mostly_latin, int link)
 {
   char *t = n->text;
   uint32_t *m = n->map;
   struct wchar wc[WORD_MAX];
   size_t nc = 0, latin = 0, cg = 0, cg_other = 0, leet = 0, letters = 0;
-  int link = -1;
 
   for (size_t i = a; i < b;) {
     unsigned char c = (unsigned char)t[i];
@@ -881,8 +954,6 @@ static size_t do_word(wsp_norm *n, const char *orig, size_t orig_len, size_t a,
         if (q + sl == nc && in_list(low + q, sl, unit_suffix))
           unit = 1;
         if (!unit) {
-          if (link < 0)
-            link = token_is_link(t, n->len, a, b);
           if (link)
             goto write;
           for (size_t k = p; k < q; k++)
@@ -932,62 +1003,70 @@ static void pass_words(wsp_norm *n, const char *orig, size_t orig_len,
                        int mostly_latin)
 {
   char *t = n->text;
-  uint32_t *m = n->map;
-  size_t len = n->len, r = 0, w = 0;
+  size_t len = n->len, r = 0, w = 0, p = 0;
+  unsigned char trig[256];
 
-  while (r < len) {
-    unsigned char c = (unsigned char)t[r];
+  /* triggers: digits, '@', '$' and non-ASCII; words of plain ASCII letters
+  ** need no work and are skipped without branching per word */
+  for (unsigned i = 0; i < 256; i++)
+    trig[i] = (unsigned char)(i >= 0x80 || (unsigned)(i - '0') < 10u ||
+                              i == '@' || i == '$');
+  while (p < len) {
     size_t a, b, letters = 0;
-    int leet = 0, nonascii = 0;
+    int leet = 0, nonascii = 0, link;
 
-    if (c < 0x80 ? !(ascii_tab[c] & (A_ALNUM | A_LEETSYM))
-                 : !word_at(t, len, r)) {
-      size_t cl = c < 0x80 ? 1 : seq_len(c);
-      for (size_t j = 0; j < cl && r < len; j++) {
-        if (w != r) {
-          t[w] = t[r];
-          m[w] = m[r];
-        }
-        w++;
-        r++;
-      }
+    while (p + 16 <= len) {
+      v16u x = load16(t + p);
+      v16s tr = (v16s)((x >= 0x80) | ((x >= '0') & (x <= '9')) | (x == '@') |
+                       (x == '$'));
+      if (any16(tr))
+        break;
+      p += 16;
+    }
+    while (p < len && !trig[(unsigned char)t[p]])
+      p++;
+    if (p >= len)
+      break;
+    if ((unsigned char)t[p] >= 0x80 && !word_at(t, len, p)) {
+      p += seq_len((unsigned char)t[p]);
       continue;
     }
-    a = r;
-    while (r < len) {
-      c = (unsigned char)t[r];
+    a = p;
+    while (a > r &&
+           ((ascii_tab[(unsigned char)t[a - 1]] & (A_ALNUM | A_LEETSYM)) != 0))
+      a--;
+    b = a;
+    while (b < len) {
+      unsigned char c = (unsigned char)t[b];
       if (c < 0x80) {
         unsigned char k = ascii_tab[c];
-        if (k & A_LETTER) {
+        if (k & A_LETTER)
           letters++;
-          r++;
-        } else if (k & (A_ALNUM | A_LEETSYM)) {
+        else if (k & (A_ALNUM | A_LEETSYM))
           leet = 1; /* digit, @ or $ */
-          r++;
-        } else {
+        else
           break;
-        }
+        b++;
         continue;
       }
-      if (!word_at(t, len, r))
+      if (!word_at(t, len, b))
         break;
       nonascii = 1;
-      r += seq_len(c);
-      if (r > len)
-        r = len;
+      b += seq_len(c);
+      if (b > len)
+        b = len;
     }
-    b = r;
-    if (!nonascii && !(leet && letters >= 2)) {
-      if (w != a) {
-        memmove(t + w, t + a, b - a);
-        memmove(m + w, m + a, (b - a) * sizeof(uint32_t));
-      }
-      w += b - a;
-      continue;
-    }
-    w = do_word(n, orig, orig_len, a, b, w, mostly_latin);
+    p = b;
+    if (!nonascii && !(leet && letters >= 2))
+      continue; /* unchanged: stays in [r, ...) */
+    /* look at the whole token before anything is moved over it */
+    link = leet && letters >= 2 && token_is_link(t, len, a, b);
+    w = keep(n, w, r, a);
+    w = do_word(n, orig, orig_len, a, b, w, mostly_latin, link);
+    r = b;
   }
-  m[w] = m[len];
+  w = keep(n, w, r, len);
+  n->map[w] = n->map[len];
   n->len = w;
 }
 
