@@ -343,9 +343,16 @@ static wsp_rc pass_fold(const unsigned char *in, size_t len, wsp_norm *n,
             e++;
           /* double spaces and a trailing space go to the slow path, which
           ** collapses whitespace runs */
-          dbl = memmem(in + r, e - r, "  ", 2);
-          if (dbl)
-            e = (size_t)((const unsigned char *)dbl - in);
+          {
+            int twin = 0;
+            for (size_t k = r; k + 1 < e; k++)
+              twin |= (in[k] == ' ') & (in[k + 1] == ' ');
+            if (twin) {
+              dbl = memmem(in + r, e - r, "  ", 2);
+              if (dbl)
+                e = (size_t)((const unsigned char *)dbl - in);
+            }
+          }
           if (in[e - 1] == ' ')
             e--;
           run = e - r;
@@ -683,16 +690,20 @@ static void pass_join(wsp_norm *n)
         break;
       p += 16;
     }
-    for (; p < len; p++) {
-      unsigned c0 = jt[(unsigned char)t[p]], c1 = jt[(unsigned char)t[p - 1]],
-               c2 = p >= 2 ? jt[(unsigned char)t[p - 2]] : 0;
-      unsigned v = (c0 & J_SEP) &
-                   ((((c1 >> 1) & ~(c2 >> 1) & ~(c2 >> 2)) | (c1 >> 2)) & 1);
-      if (v)
-        break;
+    {
+      /* at most 16 bytes one at a time, then back to the vector loop */
+      size_t lim = p + 16 < len ? p + 16 : len;
+      for (; p < lim; p++) {
+        unsigned c0 = jt[(unsigned char)t[p]], c1 = jt[(unsigned char)t[p - 1]],
+                 c2 = p >= 2 ? jt[(unsigned char)t[p - 2]] : 0;
+        unsigned v = (c0 & J_SEP) &
+                     ((((c1 >> 1) & ~(c2 >> 1) & ~(c2 >> 2)) | (c1 >> 2)) & 1);
+        if (v)
+          break;
+      }
+      if (p >= lim)
+        continue;
     }
-    if (p >= len)
-      break;
     r0 = p - 1;
     while (r0 > r && p - r0 < 4 && ((unsigned char)t[r0] & 0xC0) == 0x80)
       r0--;
