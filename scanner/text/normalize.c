@@ -286,6 +286,25 @@ static int fold_cp(int32_t cp, char *out, size_t *outlen)
   }
 }
 
+/* 16 bytes at a time with GCC/Clang vector extensions (portable: the
+** compiler lowers them to SSE2/NEON or scalar code). */
+typedef unsigned char v16u __attribute__((vector_size(16)));
+typedef signed char v16s __attribute__((vector_size(16)));
+
+static v16u load16(const char *p)
+{
+  v16u v;
+  memcpy(&v, p, 16);
+  return v;
+}
+
+static int any16(v16s m)
+{
+  uint64_t a[2];
+  memcpy(a, &m, 16);
+  return (a[0] | a[1]) != 0;
+}
+
 enum { LAST_NONE, LAST_WORD, LAST_ALNUM, LAST_OTHER, LAST_SYM };
 
 static wsp_rc pass_fold(const unsigned char *in, size_t len, wsp_norm *n,
@@ -325,34 +344,24 @@ static wsp_rc pass_fold(const unsigned char *in, size_t len, wsp_norm *n,
             w = sym_mark;
           sym_mark = SIZE_MAX;
         }
-        /* fast path: a run of printable ASCII with single spaces. Found
-        ** 8 bytes at a time (SWAR: no byte < 0x20 or >= 0x7F), then
-        ** copied in two simple loops the compiler vectorises. */
+        /* fast path: a run of printable ASCII with single spaces, found
+        ** 16 bytes at a time, then copied in two simple loops the compiler
+        ** vectorises. Double spaces and a trailing space are left to the
+        ** slow path, which collapses whitespace runs. */
         {
           size_t e = r + 1, run;
-          const char *dbl;
-          while (e + 8 <= len) {
-            uint64_t x;
-            memcpy(&x, in + e, 8);
-            if (((x - 0x2020202020202020ull) & ~x & 0x8080808080808080ull) |
-                (((x + 0x0101010101010101ull) | x) & 0x8080808080808080ull))
+          while (e + 17 <= len) {
+            v16u x = load16((const char *)in + e),
+                 y = load16((const char *)in + e + 1);
+            v16s stop =
+                (v16s)((x < 0x20) | (x >= 0x7F) | ((x == ' ') & (y == ' ')));
+            if (any16(stop))
               break;
-            e += 8;
+            e += 16;
           }
-          while (e < len && in[e] >= 0x20 && in[e] < 0x7F)
+          while (e < len && in[e] >= 0x20 && in[e] < 0x7F &&
+                 !(in[e] == ' ' && e + 1 < len && in[e + 1] == ' '))
             e++;
-          /* double spaces and a trailing space go to the slow path, which
-          ** collapses whitespace runs */
-          {
-            int twin = 0;
-            for (size_t k = r; k + 1 < e; k++)
-              twin |= (in[k] == ' ') & (in[k + 1] == ' ');
-            if (twin) {
-              dbl = memmem(in + r, e - r, "  ", 2);
-              if (dbl)
-                e = (size_t)((const unsigned char *)dbl - in);
-            }
-          }
           if (in[e - 1] == ' ')
             e--;
           run = e - r;
@@ -633,28 +642,15 @@ static size_t keep(wsp_norm *n, size_t w, size_t from, size_t to)
 enum { J_SEP = 1, J_ALNUM = 2, J_HIGH = 4 };
 static unsigned char jclass(unsigned char c)
 {
+  /* J_ALNUM marks letters only: a spaced-out run starts with a letter */
   return c >= 0x80 ? J_HIGH
                    : (unsigned char)(((ascii_tab[c] & A_SEP) ? J_SEP : 0) |
-                                     ((ascii_tab[c] & A_ALNUM) ? J_ALNUM : 0));
+                                     ((ascii_tab[c] & A_LETTER) ? J_ALNUM : 0));
 }
 
-/* 16 bytes at a time with GCC/Clang vector extensions (portable: the
-** compiler lowers them to SSE2/NEON or scalar code). */
-typedef unsigned char v16u __attribute__((vector_size(16)));
-typedef signed char v16s __attribute__((vector_size(16)));
-
-static v16u load16(const char *p)
+static v16s letter16(v16u x)
 {
-  v16u v;
-  memcpy(&v, p, 16);
-  return v;
-}
-
-static int any16(v16s m)
-{
-  uint64_t a[2];
-  memcpy(a, &m, 16);
-  return (a[0] | a[1]) != 0;
+  return (v16s)((x >= 'a') & (x <= 'z'));
 }
 
 static v16s alnum16(v16u x)
@@ -685,7 +681,7 @@ static void pass_join(wsp_norm *n)
     while (p >= 2 && p + 16 <= len) {
       v16u x0 = load16(t + p), x1 = load16(t + p - 1), x2 = load16(t + p - 2);
       v16s h1 = (v16s)(x1 >= 0x80), h2 = (v16s)(x2 >= 0x80);
-      v16s cand = sep16(x0) & ((alnum16(x1) & ~alnum16(x2) & ~h2) | h1);
+      v16s cand = sep16(x0) & ((letter16(x1) & ~alnum16(x2) & ~h2) | h1);
       if (any16(cand))
         break;
       p += 16;
