@@ -305,6 +305,20 @@ static int any16(v16s m)
   return (a[0] | a[1]) != 0;
 }
 
+/* Index of the first set lane of a nonzero mask. */
+static size_t first16(v16s m)
+{
+  uint64_t a[2];
+  memcpy(a, &m, 16);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return a[0] ? (size_t)__builtin_clzll(a[0]) / 8
+              : 8 + (size_t)__builtin_clzll(a[1]) / 8;
+#else
+  return a[0] ? (size_t)__builtin_ctzll(a[0]) / 8
+              : 8 + (size_t)__builtin_ctzll(a[1]) / 8;
+#endif
+}
+
 enum { LAST_NONE, LAST_WORD, LAST_ALNUM, LAST_OTHER, LAST_SYM };
 
 static wsp_rc pass_fold(const unsigned char *in, size_t len, wsp_norm *n,
@@ -355,8 +369,10 @@ static wsp_rc pass_fold(const unsigned char *in, size_t len, wsp_norm *n,
                  y = load16((const char *)in + e + 1);
             v16s stop =
                 (v16s)((x < 0x20) | (x >= 0x7F) | ((x == ' ') & (y == ' ')));
-            if (any16(stop))
+            if (any16(stop)) {
+              e += first16(stop);
               break;
+            }
             e += 16;
           }
           while (e < len && in[e] >= 0x20 && in[e] < 0x7F &&
@@ -543,7 +559,7 @@ static int word_at(const char *t, size_t len, size_t i)
 }
 
 /* ASCII classes for the word passes */
-enum { A_ALNUM = 1, A_SEP = 2, A_LETTER = 4, A_LEETSYM = 8 };
+enum { A_ALNUM = 1, A_SEP = 2, A_LETTER = 4, A_LEETSYM = 8, A_TRIG = 16 };
 #define LETTERS(f)                                                             \
   ['a'] = f, ['b'] = f, ['c'] = f, ['d'] = f, ['e'] = f, ['f'] = f, ['g'] = f, \
   ['h'] = f, ['i'] = f, ['j'] = f, ['k'] = f, ['l'] = f, ['m'] = f, ['n'] = f, \
@@ -576,16 +592,16 @@ static const unsigned char ascii_tab[256] = {LETTERS(A_ALNUM | A_LETTER),
                                              ['X'] = A_ALNUM,
                                              ['Y'] = A_ALNUM,
                                              ['Z'] = A_ALNUM,
-                                             ['0'] = A_ALNUM,
-                                             ['1'] = A_ALNUM,
-                                             ['2'] = A_ALNUM,
-                                             ['3'] = A_ALNUM,
-                                             ['4'] = A_ALNUM,
-                                             ['5'] = A_ALNUM,
-                                             ['6'] = A_ALNUM,
-                                             ['7'] = A_ALNUM,
-                                             ['8'] = A_ALNUM,
-                                             ['9'] = A_ALNUM,
+                                             ['0'] = A_ALNUM | A_TRIG,
+                                             ['1'] = A_ALNUM | A_TRIG,
+                                             ['2'] = A_ALNUM | A_TRIG,
+                                             ['3'] = A_ALNUM | A_TRIG,
+                                             ['4'] = A_ALNUM | A_TRIG,
+                                             ['5'] = A_ALNUM | A_TRIG,
+                                             ['6'] = A_ALNUM | A_TRIG,
+                                             ['7'] = A_ALNUM | A_TRIG,
+                                             ['8'] = A_ALNUM | A_TRIG,
+                                             ['9'] = A_ALNUM | A_TRIG,
                                              [' '] = A_SEP,
                                              ['.'] = A_SEP,
                                              ['-'] = A_SEP,
@@ -595,8 +611,8 @@ static const unsigned char ascii_tab[256] = {LETTERS(A_ALNUM | A_LETTER),
                                              ['|'] = A_SEP,
                                              ['~'] = A_SEP,
                                              ['+'] = A_SEP,
-                                             ['@'] = A_LEETSYM,
-                                             ['$'] = A_LEETSYM};
+                                             ['@'] = A_LEETSYM | A_TRIG,
+                                             ['$'] = A_LEETSYM | A_TRIG};
 #undef LETTERS
 
 static int is_sep_byte(unsigned char c)
@@ -669,10 +685,6 @@ static void pass_join(wsp_norm *n)
   char *t = n->text;
   uint32_t *m = n->map;
   size_t len = n->len, r = 0, w = 0, p = 1;
-  unsigned char jt[256];
-
-  for (unsigned i = 0; i < 256; i++)
-    jt[i] = jclass((unsigned char)i);
   while (p < len) {
     size_t r0, cl;
     /* candidate: a separator after a single word character (ASCII with no
@@ -682,16 +694,19 @@ static void pass_join(wsp_norm *n)
       v16u x0 = load16(t + p), x1 = load16(t + p - 1), x2 = load16(t + p - 2);
       v16s h1 = (v16s)(x1 >= 0x80), h2 = (v16s)(x2 >= 0x80);
       v16s cand = sep16(x0) & ((letter16(x1) & ~alnum16(x2) & ~h2) | h1);
-      if (any16(cand))
+      if (any16(cand)) {
+        p += first16(cand);
         break;
+      }
       p += 16;
     }
     {
       /* at most 16 bytes one at a time, then back to the vector loop */
       size_t lim = p + 16 < len ? p + 16 : len;
       for (; p < lim; p++) {
-        unsigned c0 = jt[(unsigned char)t[p]], c1 = jt[(unsigned char)t[p - 1]],
-                 c2 = p >= 2 ? jt[(unsigned char)t[p - 2]] : 0;
+        unsigned c0 = jclass((unsigned char)t[p]),
+                 c1 = jclass((unsigned char)t[p - 1]),
+                 c2 = p >= 2 ? jclass((unsigned char)t[p - 2]) : 0;
         unsigned v = (c0 & J_SEP) &
                      ((((c1 >> 1) & ~(c2 >> 1) & ~(c2 >> 2)) | (c1 >> 2)) & 1);
         if (v)
@@ -1011,13 +1026,9 @@ static void pass_words(wsp_norm *n, const char *orig, size_t orig_len,
 {
   char *t = n->text;
   size_t len = n->len, r = 0, w = 0, p = 0;
-  unsigned char trig[256];
 
   /* triggers: digits, '@', '$' and non-ASCII; words of plain ASCII letters
   ** need no work and are skipped without branching per word */
-  for (unsigned i = 0; i < 256; i++)
-    trig[i] = (unsigned char)(i >= 0x80 || (unsigned)(i - '0') < 10u ||
-                              i == '@' || i == '$');
   while (p < len) {
     size_t a, b, letters = 0;
     int leet = 0, nonascii = 0, link;
@@ -1026,11 +1037,14 @@ static void pass_words(wsp_norm *n, const char *orig, size_t orig_len,
       v16u x = load16(t + p);
       v16s tr = (v16s)((x >= 0x80) | ((x >= '0') & (x <= '9')) | (x == '@') |
                        (x == '$'));
-      if (any16(tr))
+      if (any16(tr)) {
+        p += first16(tr);
         break;
+      }
       p += 16;
     }
-    while (p < len && !trig[(unsigned char)t[p]])
+    while (p < len && (unsigned char)t[p] < 0x80 &&
+           !(ascii_tab[(unsigned char)t[p]] & A_TRIG))
       p++;
     if (p >= len)
       break;
