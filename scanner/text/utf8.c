@@ -2,57 +2,6 @@
 ** confusables table used by the normaliser. Pure functions, no state. */
 #include "text/text_int.h"
 
-size_t wsp__utf8_decode(const unsigned char *s, size_t len, int32_t *cp)
-{
-  unsigned c = s[0];
-  size_t n;
-  int32_t v, min;
-
-  if (c < 0x80) {
-    *cp = (int32_t)c;
-    return 1;
-  }
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-    v = c & 0x1F;
-    min = 0x80;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    v = c & 0x0F;
-    min = 0x800;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    v = c & 0x07;
-    min = 0x10000;
-  } else {
-    *cp = -1;
-    return 1;
-  }
-  for (size_t i = 1; i < n; i++) {
-    unsigned b;
-    if (i >= len || ((b = s[i]) & 0xC0) != 0x80) {
-      *cp = -1;
-      return i;
-    }
-    /* Reject early what can only become overlong/surrogate/too large, so
-    ** the skipped prefix is maximal but never swallows a valid lead byte. */
-    if (i == 1) {
-      if ((c == 0xE0 && b < 0xA0) || (c == 0xED && b > 0x9F) ||
-          (c == 0xF0 && b < 0x90) || (c == 0xF4 && b > 0x8F)) {
-        *cp = -1;
-        return 1;
-      }
-    }
-    v = (v << 6) | (int32_t)(b & 0x3F);
-  }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-    *cp = -1;
-    return n;
-  }
-  *cp = v;
-  return n;
-}
-
 size_t wsp__utf8_encode(int32_t cp, char *out)
 {
   unsigned char *o = (unsigned char *)out;
