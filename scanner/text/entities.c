@@ -689,11 +689,32 @@ static size_t phone_valid(const char *d, size_t nd, int plus, char *out)
   return 0;
 }
 
+/* Smallest position >= from where one of words (NULL-terminated) occurs,
+** or c->len. */
+static size_t next_of(const struct ctx *c, size_t from,
+                      const char *const *words)
+{
+  size_t best = c->len;
+  for (size_t k = 0; words[k] && from < c->len; k++) {
+    const char *h =
+        memmem(c->t + from, best - from, words[k], strlen(words[k]));
+    if (h)
+      best = (size_t)(h - c->t);
+  }
+  return best;
+}
+
 static void phones(struct ctx *c)
 {
+  static const char *const spelt0[] = {"nol", "kosong", "zero", NULL};
+  size_t spelt = next_of(c, 0, spelt0);
+
   for (size_t i = 0; i < c->len; i++) {
     unsigned char b;
-    i += strcspn(c->t + i, "0123456789+nkz");
+    size_t dg = i + strcspn(c->t + i, "0123456789+");
+    if (spelt < i)
+      spelt = next_of(c, i, spelt0);
+    i = dg < spelt ? dg : spelt;
     if (i >= c->len)
       break;
     b = (unsigned char)c->t[i];
@@ -1168,14 +1189,17 @@ static void ages(struct ctx *c)
   static const char *const units[] = {
       " tahun", " thn",  " th", " years", " year", " yrs", " yo",
       " y.o",   "tahun", "thn", "th",     "yo",    "y.o",  NULL};
+  static const char *const kw_find[] = {"usia", "umur", "age", NULL};
   for (size_t i = 0; i < c->len; i++) {
     size_t n, p, e, k;
     int lo = -1, hi = -1, q = 0; /* q: 1 min, 2 max */
     char val[32];
 
-    i += strcspn(c->t + i, "uab");
+    i = next_of(c, i, kw_find);
     if (i >= c->len)
       break;
+    if (i >= 3 && memcmp(c->t + i - 3, "ber", 3) == 0 && word_start(c, i - 3))
+      i -= 3; /* "berusia" */
     if (!word_start(c, i))
       continue;
     if ((n = word_in(c, i, kw, &k)) == 0)
