@@ -90,6 +90,17 @@ static const char *const migrations[] = {
     "CREATE TRIGGER posts_fts_del AFTER DELETE ON posts BEGIN"
     "  INSERT INTO posts_fts(posts_fts, rowid, text, title)"
     "  VALUES ('delete', old.id, old.text, coalesce(old.title, '')); END;",
+
+    /* 3: feed state beyond migration 1 (store/feeds.c): the URL as written
+    ** in the feed list (url may differ after a permanent redirect), whether
+    ** the source is in the feed list, why it was disabled (410), the last
+    ** HTTP status, the last successful fetch and the posts it delivered */
+    "ALTER TABLE sources ADD COLUMN list_url TEXT;"
+    "ALTER TABLE sources ADD COLUMN listed INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE sources ADD COLUMN disabled_reason TEXT;"
+    "ALTER TABLE sources ADD COLUMN last_status INTEGER;"
+    "ALTER TABLE sources ADD COLUMN last_ok INTEGER;"
+    "ALTER TABLE sources ADD COLUMN items INTEGER NOT NULL DEFAULT 0;",
 };
 
 int wsp_store_schema_version(void)

@@ -7,4 +7,8 @@
 /* SQL of migration `version` (1-based), NULL past the last. */
 const char *wsp__store_migration(int version);
 
+/* The connection of s (defined in store.c), for the module's other files. */
+struct sqlite3;
+struct sqlite3 *wsp__store_db(wsp_store *s);
+
 #endif
