@@ -3,6 +3,7 @@
 #include "bayes/evaluate.h"
 
 #include "core/alloc.h"
+#include "core/log.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -143,6 +144,17 @@ wsp_rc wsp_bayes_fit(const wsp_bayes_data *d, const size_t *idx, size_t n,
   *out = NULL;
   if ((rc = fit_plain(d, idx, n, cfg, &m)) != WSP_OK)
     return rc;
+  size_t nscam = 0;
+  for (size_t i = 0; i < n; i++)
+    nscam += d->label[idx ? idx[i] : i] ? 1 : 0;
+  if (calibrate &&
+      (nscam < WSP_BAYES_CALIB_FOLDS || n - nscam < WSP_BAYES_CALIB_FOLDS)) {
+    WSP_LOG(WSP_LOG_WARN, "bayes",
+            "too few posts to calibrate (%zu scam, %zu not scam; need %u "
+            "of each): probabilities are uncalibrated",
+            nscam, n - nscam, WSP_BAYES_CALIB_FOLDS);
+    calibrate = 0;
+  }
   if (calibrate) {
     rc = WSP_NOMEM;
     raw = wsp_malloc((n ? n : 1) * WSP_BAYES_PARTS * sizeof(*raw));

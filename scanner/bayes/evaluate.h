@@ -7,7 +7,9 @@
 ** Fitting: learn every selected post, prune tokens below cfg->min_count, and,
 ** when calibrate is nonzero, fit Platt's a, b on the out-of-fold raw scores
 ** of an inner stratified WSP_BAYES_CALIB_FOLDS-fold split of the same posts
-** (so calibration never sees a post's own counts).
+** (so calibration never sees a post's own counts). With fewer than
+** WSP_BAYES_CALIB_FOLDS posts of either class calibration is skipped (a
+** warning is logged; a = 1, b = 0).
 **
 ** Threading: all functions are reentrant; the data set is read-only. */
 #ifndef WSP_BAYES_EVALUATE_H

@@ -315,15 +315,18 @@ static void top_insert(wsp_bayes_token_weight *list, size_t *n, size_t k,
   list[i] = *w;
 }
 
-void wsp_bayes_explain(const wsp_bayes_model *m, const wsp_tokens *t, size_t k,
-                       wsp_bayes_token_weight *pos, size_t *npos,
-                       wsp_bayes_token_weight *neg, size_t *nneg)
+void wsp_bayes_explain_kinds(const wsp_bayes_model *m, const wsp_tokens *t,
+                             unsigned kinds, size_t k,
+                             wsp_bayes_token_weight *pos, size_t *npos,
+                             wsp_bayes_token_weight *neg, size_t *nneg)
 {
   double d[2];
   size_t np = 0, nn = 0;
 
   log_denoms(m, d);
   for (size_t i = 0; k && i < t->count; i++) {
+    if (!(kinds & (1u << WSP_TOK_KIND_OF(t->items[i].hash))))
+      continue;
     const entry *e = find(m, key_of(t->items[i].hash));
     if (!e)
       continue;
@@ -339,6 +342,13 @@ void wsp_bayes_explain(const wsp_bayes_model *m, const wsp_tokens *t, size_t k,
     *npos = np;
   if (nneg)
     *nneg = nn;
+}
+
+void wsp_bayes_explain(const wsp_bayes_model *m, const wsp_tokens *t, size_t k,
+                       wsp_bayes_token_weight *pos, size_t *npos,
+                       wsp_bayes_token_weight *neg, size_t *nneg)
+{
+  wsp_bayes_explain_kinds(m, t, WSP_BAYES_EXPLAIN_ALL, k, pos, npos, neg, nneg);
 }
 
 /* Calibration: logistic regression of Platt's regularised targets t_i on

@@ -161,6 +161,12 @@ void wsp_bayes_result_from_parts(const wsp_bayes_model *m,
                                  const double parts[WSP_BAYES_PARTS],
                                  wsp_bayes_result *res);
 
+/* Token families an explanation may list (bits of 1u << wsp_tok_kind). */
+#define WSP_BAYES_EXPLAIN_ALL 0xFu
+/* Words, bigrams and entities: what a reviewer can read at a glance. */
+#define WSP_BAYES_EXPLAIN_READABLE                                             \
+  ((1u << WSP_TOK_WORD) | (1u << WSP_TOK_BIGRAM) | (1u << WSP_TOK_ENTITY))
+
 /* The strongest tokens of t for (weight > 0) and against (weight < 0) scam:
 ** fills up to k entries of pos and neg (either may be NULL) in decreasing
 ** |weight|, setting *npos / *nneg (may be NULL). t must be unique (as left
@@ -168,6 +174,13 @@ void wsp_bayes_result_from_parts(const wsp_bayes_model *m,
 void wsp_bayes_explain(const wsp_bayes_model *m, const wsp_tokens *t, size_t k,
                        wsp_bayes_token_weight *pos, size_t *npos,
                        wsp_bayes_token_weight *neg, size_t *nneg);
+
+/* Same, listing only the token families in kinds (bits 1u << wsp_tok_kind,
+** e.g. WSP_BAYES_EXPLAIN_READABLE). */
+void wsp_bayes_explain_kinds(const wsp_bayes_model *m, const wsp_tokens *t,
+                             unsigned kinds, size_t k,
+                             wsp_bayes_token_weight *pos, size_t *npos,
+                             wsp_bayes_token_weight *neg, size_t *nneg);
 
 /* Fit a_k, b (see above) to per-family scores parts[i * WSP_BAYES_PARTS +
 ** k] with labels y[i] (0/1). WSP_INVAL if n == 0 or one class only,

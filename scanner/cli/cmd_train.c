@@ -296,18 +296,27 @@ int wsp_cmd_train(wsp_cli *cli, int argc, char **argv)
   t2 = wsp_time_since(t0);
   wsp_bayes_counts counts;
   wsp_bayes_counts_get(m, &counts);
+  double a[WSP_BAYES_PARTS], b;
+  wsp_bayes_get_calibration(m, a, &b);
   if (cli->json) {
     printf("{\"out\":");
     wsp_cli_json_string(stdout, out, strlen(out));
     printf(",\"posts\":%zu,\"scam\":%zu,\"vocab\":%llu,"
-           "\"read_seconds\":%.3f,\"fit_seconds\":%.3f}\n",
-           d.count, d.nscam, (unsigned long long)counts.vocab, t1, t2 - t1);
+           "\"read_seconds\":%.3f,\"fit_seconds\":%.3f,"
+           "\"calibration\":{\"word\":%.6g,\"bigram\":%.6g,"
+           "\"chargram\":%.6g,\"entity\":%.6g,\"b\":%.6g}}\n",
+           d.count, d.nscam, (unsigned long long)counts.vocab, t1, t2 - t1,
+           a[0], a[1], a[2], a[3], b);
   } else if (cli->verbosity > 0) {
     printf("trained %s: %zu posts (%zu scam, %zu not scam), %llu tokens; "
            "read+featurise %.2fs (%.0f posts/s), fit+save %.2fs\n",
            out, d.count, d.nscam, d.count - d.nscam,
            (unsigned long long)counts.vocab, t1,
            t1 > 0 ? (double)d.count / t1 : 0.0, t2 - t1);
+    if (cli->verbosity > 1)
+      printf("calibration: z = %.4g + %.4g S_word + %.4g S_bigram + "
+             "%.4g S_chargram + %.4g S_entity\n",
+             b, a[0], a[1], a[2], a[3]);
   }
   code = WSP_EXIT_OK;
 done:

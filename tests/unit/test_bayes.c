@@ -262,6 +262,14 @@ static void test_explain(void **state)
   wsp_bayes_explain(m, &t, 1, pos, &np, NULL, NULL);
   assert_int_equal(np, 1);
   assert_memory_equal(pos[0].token, "menang", 6);
+  /* families outside the mask are left out */
+  wsp_bayes_explain_kinds(m, &t, 1u << WSP_TOK_BIGRAM, 4, pos, &np, neg, &nn);
+  assert_int_equal(np, 0);
+  assert_int_equal(nn, 0);
+  wsp_bayes_explain_kinds(m, &t, WSP_BAYES_EXPLAIN_READABLE, 4, pos, &np, neg,
+                          &nn);
+  assert_int_equal(np, 2);
+  assert_int_equal(nn, 1);
   wsp_tokens_cleanup(&t);
   wsp_bayes_free(m);
 }
