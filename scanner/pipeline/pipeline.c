@@ -206,6 +206,8 @@ wsp_rc wsp_pipeline_run(const wsp_pipeline_ops *ops, void *ud, unsigned jobs,
       atomic_fetch_add(&st->bytes, post->text_len);
       if (wsp_queue_push(r.in, post) != WSP_OK)
         wsp_post_free(post);
+    } else if (wsp_pipeline_stop_requested()) {
+      break; /* a signal interrupted the read: not an input error */
     } else {
       atomic_fetch_add(&st->errors, 1);
       if (ops->on_error)

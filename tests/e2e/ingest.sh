@@ -122,5 +122,46 @@ check "after full disk exit" 0 $?
 n=$("$W" flagged --db "$DB" --json --limit 100000 | jget 'len(v)')
 [ "$n" -gt 100 ] || { echo "FAIL: big ingest stored only $n"; fail=1; }
 
+# 8. SIGINT while reading stdin: stop reading, store what was read, print
+#    the summary so far, exit 130
+mkfifo "$tmp/fifo"
+DB2="$tmp/sig.db"
+"$W" ingest --db "$DB2" --rules $F/rules.yaml --model none --gazetteer none \
+  --cache-dir "$tmp/cache" - <"$tmp/fifo" >"$tmp/sig.out" 2>"$tmp/sig.err" &
+pid=$!
+exec 3>"$tmp/fifo"
+cat "$F/a.jsonl" >&3
+i=0
+until [ "$(python3 -c 'import sqlite3,sys
+try: print(sqlite3.connect(sys.argv[1]).execute("select count(*) from seen").fetchone()[0])
+except Exception: print(0)' "$DB2")" = 6 ] || [ $i -ge 100 ]; do
+  sleep 0.1; i=$((i + 1))
+done
+kill -INT $pid
+wait $pid
+check "SIGINT exit" 130 $?
+exec 3>&-
+check "SIGINT summary" "scanned 6, flagged 3, duplicates 0, errors 0" "$(cat "$tmp/sig.out")"
+grep -q "interrupted" "$tmp/sig.err" || { echo "FAIL: SIGINT message"; fail=1; }
+n=$("$W" flagged --db "$DB2" --json | jget 'len(v)')
+check "SIGINT stored" 3 "$n"
+
+# 9. a database the user may not write: clear error, exit 1, data intact
+#    (as root, run the ingest as an unprivileged user)
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+  RO="$tmp/ro"
+  mkdir -p "$RO" && cp "$DB2" "$RO/r.db" && chmod 755 "$tmp" "$RO" && chmod 444 "$RO/r.db"
+  chmod -R a+rX "$tmp/cache" 2>/dev/null
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$W" ingest --db "$RO/r.db" \
+    --rules $F/rules.yaml --model none --gazetteer none --no-cache \
+    "$F/b.jsonl" >/dev/null 2>"$tmp/ro.err"
+  code=$?
+  [ $code -eq 1 ] || [ $code -eq 2 ] || { echo "FAIL: read-only exit $code"; fail=1; }
+  check "read-only message lines" 1 "$(wc -l <"$tmp/ro.err")"
+  grep -q "r.db" "$tmp/ro.err" || { echo "FAIL: read-only message"; cat "$tmp/ro.err"; fail=1; }
+  n=$("$W" flagged --db "$DB2" --json | jget 'len(v)')
+  check "read-only data intact" 3 "$n"
+fi
+
 [ $fail -eq 0 ] && echo "ingest: ok"
 exit $fail
