@@ -25,7 +25,8 @@ static const char help[] =
     "  --map             with --json: include the offset map (for every\n"
     "                    normalised byte, its offset in the original)\n"
     "  --html            treat the input as HTML and convert it to text\n"
-    "                    first (default: when it looks like HTML)\n"
+    "                    first (default: when it looks like HTML); entity\n"
+    "                    offsets then refer to the converted text\n"
     "  --no-html         never convert from HTML\n"
     "  --gazetteer FILE  places file (default rules/gazetteer.tsv when it\n"
     "                    exists)\n";

@@ -37,10 +37,23 @@ typedef enum {
 /* "phone", "wa", ...; NULL for an unknown kind. */
 const char *wsp_entity_kind_name(wsp_entity_kind kind);
 
+/* Values by kind (all owned by the list, valid until the next extract or
+** cleanup):
+**   phone    E.164 "+6281234567890"
+**   wa       E.164 for number links (wa.me/62..., api.whatsapp.com/send?
+**            phone=...), else the link: "chat.whatsapp.com/AbC123"
+**   telegram "@handle" (lower case) or an invite link "t.me/+AbC"
+**   handle   "@name" after IG/DM/follow...
+**   url      "https://host/Path" (host lower case, path as written)
+**   email    "local@domain" (lower case; "at"/"dot" spellings undone)
+**   money    "15000000 IDR", "12000000-15000000 IDR/month", "800 USD"
+**   age      "18-35", "16", ">=18", "<=35"
+**   country  gazetteer value: "cambodia", "cambodia/sihanoukville"
+**   region   gazetteer value: "jawa barat", "jawa barat/indramayu"
+** Items are sorted by start; spans of different kinds do not overlap. */
 typedef struct wsp_entity {
   wsp_entity_kind kind;
-  const char *value; /* normalised: "+6281234567890", "kamboja",
-                        "15000000 IDR/month", "18-35"; owned by the list */
+  const char *value; /* normalised, see above; owned by the list */
   size_t start, end; /* byte span in the ORIGINAL text */
 } wsp_entity;
 
@@ -64,7 +77,10 @@ void wsp_entities_cleanup(wsp_entities *e);
 
 /* Extract the entities of a post. orig is the original text, norm its
 ** normalisation (offsets are reported in orig); gaz may be NULL (then no
-** country/region entities). Previous contents of e are replaced. */
+** country/region entities). Previous contents of e are replaced. Bounded:
+** at most 1024 entities per post. Returns WSP_OK, WSP_NOMEM, or WSP_INVAL
+** when norm is not the normalisation of orig (length mismatch).
+** Reentrant: one wsp_entities per thread, gaz shared. */
 wsp_rc wsp_entities_extract(const char *orig, size_t orig_len,
                             const wsp_norm *norm, const wsp_gazetteer *gaz,
                             wsp_entities *e);

@@ -14,7 +14,17 @@
 ** Offset map: for every byte i of the normalised text, map[i] is the byte
 ** offset in the original of the start of the character that produced it, and
 ** map[len] is the original length; so an original span for a normalised
-** match [s, e) is [map[s], wsp_norm_orig_end(n, e)).
+** match [s, e) is [map[s], wsp_norm_orig_end(n, e)). map is non-decreasing.
+** The end may include characters that were dropped right after the match
+** (an invisible character, an emoji between letters).
+**
+** Details rule authors rely on (README "Text normalisation"): NFKC is
+** applied per code point (combining sequences are not recomposed) and
+** accents after a Latin letter are dropped ("lôkér" -> "loker"); spaced-out
+** runs need >= 3 single characters starting with a letter and one repeated
+** separator; leetspeak maps 0 1 3 4 5 7 @ $ to o i e a s t a s between
+** letters only, and leaves numbers with units ("25jt", "rp5jt"), degrees and
+** acronyms ("s1", "p3mi"), URLs and e-mail addresses alone.
 **
 ** Ownership and threading: a wsp_norm is caller-allocated and owns its
 ** buffers, which are reused from one call to the next (one wsp_norm per
