@@ -292,7 +292,7 @@ static void run_once(struct state *s, const struct corpus *c, int op)
       }
       for (size_t k = 0; k < len; k++) {
         unsigned char b = (unsigned char)p[k];
-        s->lower[k] = (char)(b - 'A' < 26u ? b + 32 : b);
+        s->lower[k] = (char)((unsigned)(b - 'A') < 26u ? b + 32 : b);
       }
       s->sink += (unsigned char)s->lower[len / 2];
       break;
