@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "core/alloc.h"
 #include "text/entities.h"
 #include "text/normalize.h"
 
@@ -311,6 +312,38 @@ static void many_entities_are_bounded(void **state)
   free(t);
 }
 
+static void out_of_memory_is_clean(void **state)
+{
+  const char *t = "Hub WA 0812-3456-7890 gaji Rp 15.000.000 ke Kamboja "
+                  "t.me/loker hrd@gmail.com usia 18-35";
+  char path[4096];
+  const char *src = getenv("WSP_SOURCE_DIR");
+  (void)state;
+  snprintf(path, sizeof(path), "%s/rules/gazetteer.tsv", src ? src : ".");
+  for (long k = 0; k < 60; k++) {
+    wsp_norm n;
+    wsp_entities e;
+    wsp_gazetteer *g = NULL;
+    wsp_err err;
+    wsp_rc rc, rg;
+    wsp_norm_init(&n);
+    wsp_entities_init(&e);
+    wsp_alloc_fail_after(k);
+    rc = wsp_text_normalize(t, strlen(t), &n);
+    if (rc == WSP_OK)
+      rc = wsp_entities_extract(t, strlen(t), &n, gaz, &e);
+    rg = wsp_gazetteer_load(path, &g, &err);
+    wsp_alloc_fail_after(-1);
+    assert_true(rc == WSP_OK || rc == WSP_NOMEM);
+    assert_true(rg == WSP_OK || rg == WSP_NOMEM);
+    if (rg != WSP_OK)
+      assert_null(g);
+    wsp_gazetteer_free(g);
+    wsp_entities_cleanup(&e);
+    wsp_norm_cleanup(&n);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -321,6 +354,7 @@ int main(void)
       cmocka_unit_test(gazetteer_errors),
       cmocka_unit_test(entities_without_gazetteer_and_reuse),
       cmocka_unit_test(many_entities_are_bounded),
+      cmocka_unit_test(out_of_memory_is_clean),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
