@@ -38,6 +38,7 @@ struct show {
   int64_t id;
   char *text;
   size_t text_len;
+  char *last_rule; /* rule of the previous match line */
   size_t starts[MAX_SPANS], ends[MAX_SPANS], nspans;
 };
 
@@ -80,14 +81,21 @@ static int collect_match(void *ud, const wsp_store_match *m)
     s->starts[s->nspans] = m->start;
     s->ends[s->nspans++] = m->end;
   }
-  printf("  %-16s rev %-3d %-18s ", m->rule_id, m->rule_rev, m->pattern);
+  /* one line per rule: its patterns and what they matched */
+  if (!s->last_rule || strcmp(s->last_rule, m->rule_id) != 0) {
+    if (s->last_rule)
+      putchar('\n');
+    printf("  %s (rev %d):", m->rule_id, m->rule_rev);
+    wsp_free(s->last_rule);
+    s->last_rule = wsp_strdup(m->rule_id);
+  }
+  printf(" %s=", m->pattern);
   if (m->end <= s->text_len && m->start < m->end) {
     putchar('"');
     for (size_t i = m->start; i < m->end; i++)
       putchar(s->text[i] == '\n' ? ' ' : s->text[i]);
     putchar('"');
   }
-  putchar('\n');
   return 0;
 }
 
@@ -199,8 +207,10 @@ static int review_show(wsp_cli *cli, wsp_store *st, int64_t id)
       rc = wsp_store_reviews(st, id, print_review, &s, &err);
     fputs("]}\n", stdout);
   } else {
-    printf("\nWhy (rule, pattern, matched text):\n");
+    printf("\nWhy (rule: pattern=\"matched text\" ...):\n");
     rc = wsp_store_matches(st, id, collect_match, &s, &err);
+    if (s.last_rule)
+      putchar('\n');
     printf("\nText:\n");
     wsp_postview_marked(stdout, s.text, s.text_len, s.starts, s.ends, s.nspans,
                         isatty(STDOUT_FILENO));
@@ -217,6 +227,7 @@ static int review_show(wsp_cli *cli, wsp_store *st, int64_t id)
   if (rc != WSP_OK)
     code = wsp_cli_fail(cli, 1, "%s", err.msg);
   wsp_free(s.text);
+  wsp_free(s.last_rule);
   return code;
 }
 

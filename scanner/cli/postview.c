@@ -81,10 +81,28 @@ void wsp_postview_line(FILE *out, const wsp_store_row *r)
   while (n > 0 && ((unsigned char)snippet[n - 1] & 0xc0) == 0xc0)
     n--; /* no dangling lead byte */
   snippet[n] = '\0';
+  /* categories: as many as fit in 40 columns, then "+N" */
+  char cats[48];
+  const char *c = r->categories && *r->categories ? r->categories : "-";
+  size_t total = 1, used = 0, shown = 0;
+  for (const char *q = c; *q; q++)
+    total += *q == ',';
+  while (*c) {
+    const char *comma = strchr(c, ','), *e = comma ? comma : c + strlen(c);
+    size_t len = (size_t)(e - c);
+    if (used + len + (used ? 1 : 0) + (shown + 1 < total ? 4 : 0) > 40)
+      break;
+    used += (size_t)snprintf(cats + used, sizeof(cats) - used, "%s%.*s",
+                             used ? "," : "", (int)len, c);
+    shown++;
+    c = comma ? comma + 1 : e;
+  }
+  if (shown < total)
+    snprintf(cats + used, sizeof(cats) - used, "%s+%zu", used ? "," : "",
+             total - shown);
   fprintf(out, "%6lld  %5.1f  %-6s  %-8s  %-40s  %3d  %s%s\n", (long long)r->id,
-          r->score, r->level, r->status,
-          r->categories && *r->categories ? r->categories : "-", r->sightings,
-          snippet, n < r->text_len ? "..." : "");
+          r->score, r->level, r->status, cats, r->sightings, snippet,
+          n < r->text_len ? "..." : "");
 }
 
 struct span {

@@ -161,7 +161,7 @@ wsp_rc wsp_store_matches(wsp_store *s, int64_t post_id,
   if (sqlite3_prepare_v2(wsp__store_db(s),
                          "SELECT rule_id, rule_rev, pattern, start, end"
                          " FROM matches WHERE post_id = ?1"
-                         " ORDER BY start, end, rule_id",
+                         " ORDER BY rule_id, start, end",
                          -1, &st, NULL) != SQLITE_OK)
     return query_fail(s, err, "reading matches");
   sqlite3_bind_int64(st, 1, post_id);

@@ -144,7 +144,8 @@ wsp_rc wsp_store_get(wsp_store *s, int64_t id,
                      int (*fn)(void *ud, const wsp_store_row *row), void *ud,
                      wsp_err *err);
 
-/* Matches, entities and sightings of a post (each valid during the call). */
+/* Matches (grouped by rule, in text order), entities (in text order) and
+** sightings (oldest first) of a post; each valid during the call. */
 wsp_rc wsp_store_matches(wsp_store *s, int64_t post_id,
                          int (*fn)(void *ud, const wsp_store_match *m),
                          void *ud, wsp_err *err);
