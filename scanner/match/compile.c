@@ -35,7 +35,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define CACHE_MAGIC "WSPHSDB1"
+#define CACHE_MAGIC "WSPHSDB3"
 #define PREFILTER_BUDGET_MS 30000
 #define CACHE_MAX_BYTES (512u << 20)
 
@@ -73,6 +73,8 @@ void wsp_rules_free(wsp_rules *r)
     wsp__cond_cleanup(&r->rules[i].cond);
   hs_free_scratch(r->proto_scratch);
   hs_free_database(r->db);
+  hs_free_database(r->litdb);
+  wsp_free(r->lits);
   wsp_free(r->pcre_only);
   wsp_free(r->pats);
   wsp_free(r->rules);
@@ -238,9 +240,11 @@ static int mkdir_p(const char *dir)
 }
 
 static uint64_t checksum(const uint8_t *tiers, size_t nt, const char *db,
-                         size_t dblen)
+                         size_t dblen, const char *lit, size_t litlen)
 {
-  return wsp_hash64_mix(wsp_hash64(tiers, nt, 11), wsp_hash64(db, dblen, 12));
+  uint64_t h =
+      wsp_hash64_mix(wsp_hash64(tiers, nt, 11), wsp_hash64(db, dblen, 12));
+  return wsp_hash64_mix(h, wsp_hash64(lit, litlen, 13));
 }
 
 static int read_all(FILE *fp, void *p, size_t n)
@@ -248,15 +252,38 @@ static int read_all(FILE *fp, void *p, size_t n)
   return fread(p, 1, n, fp) == n;
 }
 
-/* Try the cache. 1: loaded (tiers set, r->db set); 0: miss or bad file. */
+/* Number of Hyperscan-matched patterns of each database for the current
+** tiers. */
+static void hs_counts(const wsp_rules *r, size_t *nre, size_t *nlit)
+{
+  *nre = *nlit = 0;
+  for (size_t i = 0; i < r->npats; i++) {
+    const wsp_pattern_int *p = &r->pats[i];
+    if (p->info.kind == WSP_PATTERN_WORDS || p->lit_derived)
+      *nlit += p->info.tier == WSP_TIER_EXACT;
+    else
+      *nre +=
+          p->info.tier == WSP_TIER_EXACT || p->info.tier == WSP_TIER_PREFILTER;
+  }
+}
+
+static void reset_tiers(wsp_rules *r)
+{
+  for (size_t i = 0; i < r->npats; i++)
+    r->pats[i].info.tier = WSP_TIER_NONE;
+}
+
+/* Try the cache. 1: loaded (tiers, r->db and r->litdb set); 0: miss or bad
+** file (logged). */
 static int cache_load(wsp_rules *r, const char *path, uint64_t key,
                       size_t nactive)
 {
   FILE *fp = fopen(path, "rb");
   char magic[8];
-  uint64_t k, np, dblen, sum;
+  uint64_t k, np, dblen, litlen, sum;
   uint8_t *tiers = NULL;
-  char *db = NULL;
+  char *db = NULL, *lit = NULL;
+  hs_database_t *hdb = NULL, *hlit = NULL;
   int ok = 0;
   const char *why = "truncated";
 
@@ -275,22 +302,22 @@ static int cache_load(wsp_rules *r, const char *path, uint64_t key,
   tiers = wsp_malloc(nactive ? nactive : 1);
   if (!tiers || !read_all(fp, tiers, nactive))
     goto done;
-  if (!read_all(fp, &dblen, 8) || !read_all(fp, &sum, 8))
+  if (!read_all(fp, &dblen, 8) || !read_all(fp, &litlen, 8) ||
+      !read_all(fp, &sum, 8))
     goto done;
-  if (dblen > CACHE_MAX_BYTES) {
+  if (dblen > CACHE_MAX_BYTES || litlen > CACHE_MAX_BYTES) {
     why = "bad length";
     goto done;
   }
-  if (dblen) {
-    db = wsp_malloc(dblen);
-    if (!db || !read_all(fp, db, dblen))
-      goto done;
-  }
+  db = wsp_malloc(dblen ? dblen : 1);
+  lit = wsp_malloc(litlen ? litlen : 1);
+  if (!db || !lit || !read_all(fp, db, dblen) || !read_all(fp, lit, litlen))
+    goto done;
   if (fgetc(fp) != EOF) {
     why = "trailing bytes";
     goto done;
   }
-  if (checksum(tiers, nactive, db, dblen) != sum) {
+  if (checksum(tiers, nactive, db, dblen, lit, litlen) != sum) {
     why = "checksum mismatch";
     goto done;
   }
@@ -299,42 +326,44 @@ static int cache_load(wsp_rules *r, const char *path, uint64_t key,
       why = "bad tier";
       goto done;
     }
-  hs_database_t *hdb = NULL;
-  if (dblen && hs_deserialize_database(db, dblen, &hdb) != HS_SUCCESS) {
+  if ((dblen && hs_deserialize_database(db, dblen, &hdb) != HS_SUCCESS) ||
+      (litlen && hs_deserialize_database(lit, litlen, &hlit) != HS_SUCCESS)) {
     why = "hyperscan refused the database";
     goto done;
   }
-  size_t j = 0, nhs = 0;
-  for (size_t i = 0; i < r->npats; i++)
-    if (active(r, i)) {
+  for (size_t i = 0, j = 0; i < r->npats; i++)
+    if (active(r, i))
       r->pats[i].info.tier = (wsp_tier)tiers[j++];
-      nhs += r->pats[i].info.tier != WSP_TIER_PCRE_ONLY;
-    }
-  if ((nhs > 0) != (hdb != NULL)) {
-    hs_free_database(hdb);
-    for (size_t i = 0; i < r->npats; i++)
-      r->pats[i].info.tier = WSP_TIER_NONE;
-    why = "database does not fit the tiers";
+  size_t nre, nlit;
+  hs_counts(r, &nre, &nlit);
+  if ((nre > 0) != (hdb != NULL) || (nlit > 0) != (hlit != NULL)) {
+    reset_tiers(r);
+    why = "databases do not fit the tiers";
     goto done;
   }
   r->db = hdb;
+  r->litdb = hlit;
+  hdb = hlit = NULL;
   ok = 1;
 done:
   fclose(fp);
   if (!ok)
     WSP_LOG(WSP_LOG_WARN, "match", "ignoring cache file %s: %s; rebuilding",
             path, why);
+  hs_free_database(hdb);
+  hs_free_database(hlit);
   wsp_free(tiers);
   wsp_free(db);
+  wsp_free(lit);
   return ok;
 }
 
 static void cache_store(const wsp_rules *r, const char *dir, const char *path,
                         uint64_t key, size_t nactive)
 {
-  char tmp[4200];
-  char *db = NULL;
-  size_t dblen = 0;
+  char tmp[4300];
+  char *db = NULL, *lit = NULL;
+  size_t dblen = 0, litlen = 0;
   uint8_t *tiers = wsp_malloc(nactive ? nactive : 1);
   FILE *fp = NULL;
   int ok = 0;
@@ -346,17 +375,24 @@ static void cache_store(const wsp_rules *r, const char *dir, const char *path,
       tiers[j++] = (uint8_t)r->pats[i].info.tier;
   if (r->db && hs_serialize_database(r->db, &db, &dblen) != HS_SUCCESS)
     goto done;
+  if (r->litdb && hs_serialize_database(r->litdb, &lit, &litlen) != HS_SUCCESS)
+    goto done;
   if (mkdir_p(dir) != 0)
     goto done;
-  snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+  if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
+      (int)sizeof(tmp))
+    goto done;
   fp = fopen(tmp, "wb");
   if (!fp)
     goto done;
-  uint64_t np = nactive, dl = dblen, sum = checksum(tiers, nactive, db, dblen);
+  uint64_t np = nactive, dl = dblen, ll = litlen,
+           sum = checksum(tiers, nactive, db, dblen, lit, litlen);
   ok = fwrite(CACHE_MAGIC, 1, 8, fp) == 8 && fwrite(&key, 8, 1, fp) == 1 &&
        fwrite(&np, 8, 1, fp) == 1 && fwrite(tiers, 1, nactive, fp) == nactive &&
-       fwrite(&dl, 8, 1, fp) == 1 && fwrite(&sum, 8, 1, fp) == 1 &&
-       (!dblen || fwrite(db, 1, dblen, fp) == dblen);
+       fwrite(&dl, 8, 1, fp) == 1 && fwrite(&ll, 8, 1, fp) == 1 &&
+       fwrite(&sum, 8, 1, fp) == 1 &&
+       (!dblen || fwrite(db, 1, dblen, fp) == dblen) &&
+       (!litlen || fwrite(lit, 1, litlen, fp) == litlen);
   if (fclose(fp) != 0)
     ok = 0;
   if (ok && rename(tmp, path) != 0)
@@ -368,10 +404,163 @@ done:
     WSP_LOG(WSP_LOG_WARN, "match", "cannot write rule cache in %s: %s", dir,
             strerror(errno));
   free(db); /* allocated by Hyperscan's default allocator (malloc) */
+  free(lit);
   wsp_free(tiers);
 }
 
 /* ---- compile ------------------------------------------------------------ */
+
+/* The literal table: every literal of every active words: pattern, and of
+** every active regex that is a finite literal set (literals.c). */
+#define MAX_REGEX_LITS 256
+static wsp_rc build_lits(wsp_rules *r)
+{
+  wsp_litstr *tmp = wsp_malloc(MAX_REGEX_LITS * sizeof(*tmp));
+  size_t cap = 64;
+  wsp_rc rc = WSP_NOMEM;
+
+  r->nlits = 0;
+  r->lits = wsp_malloc(cap * sizeof(*r->lits));
+  if (!tmp || !r->lits)
+    goto fail;
+  for (size_t i = 0; i < r->npats; i++) {
+    wsp_pattern_int *p = &r->pats[i];
+    size_t n = 0;
+    p->lit_derived = 0;
+    if (!active(r, i))
+      continue;
+    if (p->info.kind == WSP_PATTERN_WORDS) {
+      for (size_t k = 0; k < p->nwords && k < MAX_REGEX_LITS; k++) {
+        size_t len = strlen(p->words[k]);
+        tmp[n].s = p->words[k];
+        tmp[n].lb = len && wsp__is_word_byte((unsigned char)p->words[k][0]);
+        tmp[n].rb =
+            len && wsp__is_word_byte((unsigned char)p->words[k][len - 1]);
+        n++;
+      }
+      if (p->nwords > MAX_REGEX_LITS) { /* rare: the rest */
+        size_t need = r->nlits + p->nwords;
+        if (need > cap) {
+          wsp_lit *nl = wsp_realloc(r->lits, need * sizeof(*nl));
+          if (!nl)
+            goto fail;
+          r->lits = nl;
+          cap = need;
+        }
+        for (size_t k = MAX_REGEX_LITS; k < p->nwords; k++) {
+          size_t len = strlen(p->words[k]);
+          r->lits[r->nlits++] = (wsp_lit){
+              p->words[k],
+              (uint32_t)i,
+              (uint32_t)len,
+              (uint8_t)(len &&
+                        wsp__is_word_byte((unsigned char)p->words[k][0])),
+              (uint8_t)(len &&
+                        wsp__is_word_byte((unsigned char)p->words[k][len - 1])),
+              0};
+        }
+      }
+    } else {
+      n = wsp__regex_literals(p->info.expression, &r->arena, tmp,
+                              MAX_REGEX_LITS);
+      p->lit_derived = n > 0;
+    }
+    if (r->nlits + n > cap) {
+      size_t ncap = (r->nlits + n) * 2;
+      wsp_lit *nl = wsp_realloc(r->lits, ncap * sizeof(*nl));
+      if (!nl)
+        goto fail;
+      r->lits = nl;
+      cap = ncap;
+    }
+    for (size_t k = 0; k < n; k++)
+      r->lits[r->nlits++] =
+          (wsp_lit){tmp[k].s,
+                    (uint32_t)i,
+                    (uint32_t)strlen(tmp[k].s),
+                    tmp[k].lb,
+                    tmp[k].rb,
+                    (uint8_t)(p->lit_derived && strchr(tmp[k].s, ' '))};
+  }
+  rc = WSP_OK;
+fail:
+  wsp_free(tmp);
+  return rc;
+}
+
+/* Hyperscan expression of a literal: every byte literal, punctuation
+** escaped. */
+static char *lit_expr(const char *w)
+{
+  size_t n = strlen(w);
+  char *e = wsp_malloc(n * 4 + 1), *o = e;
+  if (!e)
+    return NULL;
+  for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
+    if (*p >= 0x80 || wsp__is_word_byte(*p) || *p == ' ')
+      *o++ = (char)*p;
+    else if (*p < 0x20 || *p == 0x7f)
+      o += sprintf(o, "\\x%02x", *p);
+    else {
+      *o++ = '\\';
+      *o++ = (char)*p;
+    }
+  }
+  *o = 0;
+  return e;
+}
+
+static wsp_rc build_litdb(wsp_rules *r, wsp_err *err)
+{
+  char **exprs = wsp_calloc(r->nlits + 1, sizeof(*exprs));
+  unsigned *flags = wsp_malloc((r->nlits + 1) * sizeof(*flags));
+  unsigned *ids = wsp_malloc((r->nlits + 1) * sizeof(*ids));
+  wsp_rc rc = WSP_NOMEM;
+
+  if (!exprs || !flags || !ids)
+    goto fail;
+  for (size_t attempt = 0;; attempt++) {
+    unsigned n = 0;
+    for (size_t li = 0; li < r->nlits; li++) {
+      const wsp_pattern_int *p = &r->pats[r->lits[li].pattern];
+      if (p->info.tier != WSP_TIER_EXACT)
+        continue;
+      wsp_free(exprs[n]);
+      if (!(exprs[n] = lit_expr(r->lits[li].str)))
+        goto fail;
+      flags[n] = p->info.caseless ? HS_FLAG_CASELESS : 0;
+      ids[n] = (unsigned)li;
+      n++;
+    }
+    if (n == 0)
+      break;
+    hs_compile_error_t *ce = NULL;
+    if (hs_compile_multi((const char *const *)exprs, flags, ids, n,
+                         HS_MODE_BLOCK, NULL, &r->litdb, &ce) == HS_SUCCESS)
+      break;
+    r->litdb = NULL;
+    if (ce->expression < 0 || (unsigned)ce->expression >= n ||
+        attempt > r->npats) {
+      rc = wsp_err_set(err, WSP_COMPILE, "hyperscan (literals): %s",
+                       ce->message);
+      hs_free_compile_error(ce);
+      goto fail;
+    }
+    wsp_pattern_int *bad = &r->pats[r->lits[ids[ce->expression]].pattern];
+    WSP_LOG(WSP_LOG_DEBUG, "match", "hyperscan rejected a literal of %s: %s",
+            bad->info.name, ce->message);
+    hs_free_compile_error(ce);
+    bad->info.tier = WSP_TIER_PCRE_ONLY;
+  }
+  rc = WSP_OK;
+fail:
+  for (size_t i = 0; exprs && i < r->nlits; i++)
+    wsp_free(exprs[i]);
+  wsp_free(exprs);
+  wsp_free(flags);
+  wsp_free(ids);
+  return rc;
+}
 
 static wsp_rc build_db(wsp_rules *r, const wsp_rules_opts *o, wsp_err *err)
 {
@@ -388,6 +577,10 @@ static wsp_rc build_db(wsp_rules *r, const wsp_rules_opts *o, wsp_err *err)
     wsp_pattern_int *p = &r->pats[i];
     if (!active(r, i)) {
       p->info.tier = WSP_TIER_NONE;
+      continue;
+    }
+    if (p->info.kind == WSP_PATTERN_WORDS || p->lit_derived) {
+      p->info.tier = WSP_TIER_EXACT; /* literal database */
       continue;
     }
     hs_expr_info_t *info = NULL;
@@ -414,7 +607,9 @@ static wsp_rc build_db(wsp_rules *r, const wsp_rules_opts *o, wsp_err *err)
     unsigned n = 0;
     for (size_t i = 0; i < r->npats; i++) {
       wsp_pattern_int *p = &r->pats[i];
-      if (p->info.tier != WSP_TIER_EXACT && p->info.tier != WSP_TIER_PREFILTER)
+      if (p->info.kind == WSP_PATTERN_WORDS || p->lit_derived ||
+          (p->info.tier != WSP_TIER_EXACT &&
+           p->info.tier != WSP_TIER_PREFILTER))
         continue;
       exprs[n] = p->info.expression;
       flags[n] = p->hs_flags |
@@ -446,7 +641,7 @@ static wsp_rc build_db(wsp_rules *r, const wsp_rules_opts *o, wsp_err *err)
     else
       bad->info.tier = WSP_TIER_PCRE_ONLY;
   }
-  rc = WSP_OK;
+  rc = build_litdb(r, err);
 fail:
   wsp_free(exprs);
   wsp_free(flags);
@@ -468,6 +663,8 @@ wsp_rc wsp_rules_compile(wsp_rules *r, const wsp_rules_opts *o, wsp_err *err)
   for (size_t i = 0; i < r->npats; i++)
     nactive += active(r, i);
   r->cache_hit = 0;
+  if ((rc = build_lits(r)) != WSP_OK)
+    goto fail;
   if (use_cache) {
     key = cache_key(r);
     snprintf(path, sizeof(path), "%s/%016llx.hsdb", dir,
@@ -492,7 +689,9 @@ wsp_rc wsp_rules_compile(wsp_rules *r, const wsp_rules_opts *o, wsp_err *err)
   for (size_t i = 0; i < r->npats; i++)
     if (r->pats[i].info.tier == WSP_TIER_PCRE_ONLY)
       r->pcre_only[r->npcre_only++] = (uint32_t)i;
-  if (r->db && hs_alloc_scratch(r->db, &r->proto_scratch) != HS_SUCCESS) {
+  if ((r->db && hs_alloc_scratch(r->db, &r->proto_scratch) != HS_SUCCESS) ||
+      (r->litdb &&
+       hs_alloc_scratch(r->litdb, &r->proto_scratch) != HS_SUCCESS)) {
     rc = wsp_err_set(err, WSP_NOMEM, "hyperscan scratch allocation failed");
     goto fail;
   }
@@ -507,11 +706,15 @@ fail:
   r->proto_scratch = NULL;
   hs_free_database(r->db);
   r->db = NULL;
+  hs_free_database(r->litdb);
+  r->litdb = NULL;
+  wsp_free(r->lits);
+  r->lits = NULL;
+  r->nlits = 0;
   wsp_free(r->pcre_only);
   r->pcre_only = NULL;
   r->npcre_only = 0;
-  for (size_t i = 0; i < r->npats; i++)
-    r->pats[i].info.tier = WSP_TIER_NONE;
+  reset_tiers(r);
   return rc;
 }
 

@@ -469,7 +469,7 @@ static const char *const *string_list(loader *L, const ynode *n,
 
 /* ---- patterns ----------------------------------------------------------- */
 
-static int is_word_byte(unsigned char c)
+int wsp__is_word_byte(unsigned char c)
 {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
          (c >= '0' && c <= '9') || c == '_';
@@ -488,7 +488,7 @@ static wsp_rc literal_regex(wsp_buf *b, const char *s)
     s++;
     len--;
   }
-  if (len && is_word_byte((unsigned char)s[0]))
+  if (len && wsp__is_word_byte((unsigned char)s[0]))
     rc = wsp_buf_puts(b, "\\b");
   for (size_t i = 0; i < len && rc == WSP_OK; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -497,7 +497,7 @@ static wsp_rc literal_regex(wsp_buf *b, const char *s)
                              s[i + 1] == '\n' || s[i + 1] == '\r'))
         i++;
       rc = wsp_buf_puts(b, "\\s+");
-    } else if (c >= 0x80 || is_word_byte(c)) {
+    } else if (c >= 0x80 || wsp__is_word_byte(c)) {
       rc = wsp_buf_putc(b, (char)c);
     } else if (c < 0x20 || c == 0x7f) {
       rc = wsp_buf_printf(b, "\\x%02x", c);
@@ -507,9 +507,33 @@ static wsp_rc literal_regex(wsp_buf *b, const char *s)
         rc = wsp_buf_putc(b, (char)c);
     }
   }
-  if (rc == WSP_OK && len && is_word_byte((unsigned char)s[len - 1]))
+  if (rc == WSP_OK && len && wsp__is_word_byte((unsigned char)s[len - 1]))
     rc = wsp_buf_puts(b, "\\b");
   return rc;
+}
+
+/* The literal with surrounding whitespace trimmed and inner whitespace runs
+** (ASCII) as one space: what the literal database matches. */
+static const char *canonical(loader *L, const char *s)
+{
+  size_t n = strlen(s), j = 0;
+  char *out = wsp__arena_alloc(&L->r->arena, n + 1);
+  if (!out) {
+    L->nomem = 1;
+    return NULL;
+  }
+  for (size_t i = 0; i < n; i++) {
+    int ws = s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ||
+             s[i] == '\f' || s[i] == '\v';
+    if (!ws)
+      out[j++] = s[i];
+    else if (j && out[j - 1] != ' ')
+      out[j++] = ' ';
+  }
+  while (j && out[j - 1] == ' ')
+    j--;
+  out[j] = 0;
+  return out;
 }
 
 static size_t utf8_chars(const char *s)
@@ -603,7 +627,7 @@ static int valid_name(const char *s)
   if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
     return 0;
   for (const char *p = s; *p; p++)
-    if (!is_word_byte((unsigned char)*p))
+    if (!wsp__is_word_byte((unsigned char)*p))
       return 0;
   return strlen(s) <= 64 && lookup(reserved, NELEM(reserved), s) < 0;
 }
@@ -676,6 +700,8 @@ static int load_pattern(loader *L, const ynode *key, const ynode *val,
   } else if (f[2])
     ok = 0;
 
+  const char **words = NULL;
+  size_t nwords = 0;
   wsp_buf_init(&expr, WSP_RULES_MAX_PATTERN_LEN);
   wsp_buf_init(&src, WSP_RULES_MAX_PATTERN_LEN);
   const ynode *body = f[0] ? f[0] : f[1];
@@ -693,14 +719,21 @@ static int load_pattern(loader *L, const ynode *key, const ynode *val,
       ok = 0;
     } else {
       wsp_rc rc = wsp_buf_puts(&expr, "(?:");
-      for (ynode *w = body->first; w; w = w->next) {
+      words = wsp__arena_alloc(&L->r->arena, body->nkids * sizeof(*words));
+      if (!words) {
+        L->nomem = 1;
+        rc = WSP_NOMEM;
+      }
+      for (ynode *w = body->first; w && words; w = w->next) {
         if (!want_string(L, w, "words")) {
           ok = 0;
           continue;
         }
-        const char *t = w->str;
-        while (*t == ' ' || *t == '\t')
-          t++;
+        const char *t = canonical(L, w->str);
+        if (!t) {
+          rc = WSP_NOMEM;
+          break;
+        }
         if (!*t) {
           ERR(L, w, "empty literal in pattern '%s'", what);
           ok = 0;
@@ -708,6 +741,7 @@ static int load_pattern(loader *L, const ynode *key, const ynode *val,
         }
         if (utf8_chars(t) < 3)
           WARN(L, w, "literal '%s' is shorter than 3 characters", t);
+        words[nwords++] = t;
         if (rc == WSP_OK && w != body->first)
           rc = wsp_buf_putc(&expr, '|');
         if (rc == WSP_OK)
@@ -755,6 +789,8 @@ static int load_pattern(loader *L, const ynode *key, const ynode *val,
       p->info.source = keep(L, wsp_buf_str(&src));
       p->info.expression = keep(L, wsp_buf_str(&expr));
       p->info.extract = extract;
+      p->words = words;
+      p->nwords = words ? nwords : 0;
       p->info.caseless = caseless;
       p->info.tier = WSP_TIER_NONE;
       p->info.line = key->line;
@@ -832,7 +868,7 @@ static int valid_id(const char *s)
   if (n == 0 || n > 64)
     return 0;
   for (const char *p = s; *p; p++)
-    if (!is_word_byte((unsigned char)*p) && *p != '-' && *p != '.')
+    if (!wsp__is_word_byte((unsigned char)*p) && *p != '-' && *p != '.')
       return 0;
   return 1;
 }

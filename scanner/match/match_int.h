@@ -45,6 +45,9 @@ typedef struct wsp_rule_int {
 
 typedef struct wsp_pattern_int {
   wsp_pattern_info info;
+  const char *const *words; /* words: literals, whitespace runs as one ' ' */
+  size_t nwords;
+  int lit_derived; /* regex matched through the literal database */
   uint32_t hs_flags;
   uint32_t pcre_flags;
   unsigned local; /* index inside the rule */
@@ -60,6 +63,28 @@ void *wsp__arena_alloc(wsp_arena *a, size_t n);
 char *wsp__arena_strndup(wsp_arena *a, const char *s, size_t n);
 void wsp__arena_cleanup(wsp_arena *a);
 
+/* One literal of a words: pattern in the literal database. Hyperscan reports
+** its end; the boundary checks (\b semantics, ASCII) are done by the matcher
+** because \b and \s+ make Hyperscan compile 40x slower than pure literals. */
+typedef struct wsp_lit {
+  const char *str;  /* the literal (set's arena) */
+  uint32_t pattern; /* global pattern index */
+  uint32_t len;     /* bytes */
+  uint8_t lb, rb;   /* need a word boundary before / after */
+  uint8_t ws_exact; /* from a regex and contains a space: a hit in a
+                       rewritten (canonical) view must be confirmed */
+} wsp_lit;
+
+typedef struct wsp_litstr {
+  const char *s;
+  uint8_t lb, rb;
+} wsp_litstr;
+
+/* literals.c: if re is a finite literal set (see there), write up to max
+** expansions to out (strings in a) and return how many; else 0. */
+size_t wsp__regex_literals(const char *re, wsp_arena *a, wsp_litstr *out,
+                           size_t max);
+
 struct wsp_rules {
   atomic_long refs;
   int compiled;
@@ -70,7 +95,11 @@ struct wsp_rules {
   size_t npats, cappats;
   size_t nfiles;
   /* compiled state */
-  hs_database_t *db; /* NULL if no pattern goes to Hyperscan */
+  hs_database_t *db;    /* regexes (exact + prefilter); may be NULL */
+  hs_database_t *litdb; /* words literals, scanned over the whitespace-
+                           canonical view; ids index lits; may be NULL */
+  wsp_lit *lits;
+  size_t nlits;
   hs_scratch_t *proto_scratch;
   uint32_t *pcre_only; /* global indices of PCRE_ONLY patterns */
   size_t npcre_only;
@@ -78,6 +107,9 @@ struct wsp_rules {
   double compile_ms;
   void *idindex; /* rule id hash table (load.c) */
 };
+
+/* ASCII letter, digit or '_' (what \b calls a word character). */
+int wsp__is_word_byte(unsigned char c);
 
 wsp_rc wsp__rules_index_new(wsp_rules *r);
 void wsp__rules_index_free(wsp_rules *r);

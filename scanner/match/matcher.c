@@ -42,6 +42,10 @@ struct wsp_matcher {
   size_t nspans, capspans;
   char *san;
   size_t sancap;
+  char *canon; /* whitespace-canonical view for the literal database */
+  size_t canoncap;
+  const char *text; /* text of the last scan_hits (caller's or san) */
+  size_t len;
   wsp_scan_stats stats;
 };
 
@@ -60,6 +64,7 @@ void wsp_matcher_free(wsp_matcher *m)
   wsp_free(m->hits);
   wsp_free(m->spans);
   wsp_free(m->san);
+  wsp_free(m->canon);
   wsp_rules_free((wsp_rules *)m->r);
   wsp_free(m);
 }
@@ -196,6 +201,89 @@ static int on_hs_match(unsigned int id, unsigned long long from,
   return 0;
 }
 
+typedef struct lit_ctx {
+  wsp_matcher *m;
+  const unsigned char *t; /* the view the literal database scans */
+  size_t len;
+  int rewritten; /* the view is a canonical copy, not the text */
+} lit_ctx;
+
+/* A literal ended at `to`: check its word boundaries (\b semantics). */
+static int on_lit_match(unsigned int id, unsigned long long from,
+                        unsigned long long to, unsigned int flags, void *ctx)
+{
+  lit_ctx *c = ctx;
+  wsp_matcher *m = c->m;
+  (void)from;
+  (void)flags;
+  if (id >= m->r->nlits)
+    return 0;
+  const wsp_lit *l = &m->r->lits[id];
+  uint8_t st = m->pat_state[l->pattern];
+  if (st == 1 || st == 2 || to < l->len || to > c->len)
+    return 0;
+  size_t end = (size_t)to, start = end - l->len;
+  if (l->lb && start > 0 && wsp__is_word_byte(c->t[start - 1]))
+    return 0;
+  if (l->rb && end < c->len && wsp__is_word_byte(c->t[end]))
+    return 0;
+  /* a regex literal with a space seen in a rewritten view: candidate */
+  uint8_t nst = l->ws_exact && c->rewritten ? 3 : 1;
+  if (!st)
+    m->hitlist[m->nhit++] = l->pattern;
+  if (!st || nst == 1)
+    m->pat_state[l->pattern] = nst;
+  return 0;
+}
+
+static int is_ws(unsigned char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+         c == '\v';
+}
+
+/* t itself when its whitespace is already canonical (single spaces), else a
+** copy in m->canon with each ASCII whitespace run as one space. */
+static const char *canonical_view(wsp_matcher *m, const char *t, size_t len,
+                                  size_t *out_len, wsp_rc *rc)
+{
+  const unsigned char *s = (const unsigned char *)t;
+  size_t i = 0;
+  *rc = WSP_OK;
+  *out_len = len;
+  for (; i < len; i++) {
+    unsigned char c = s[i];
+    if (c > ' ')
+      continue;
+    if (c != ' ' ? is_ws(c) : (i + 1 < len && is_ws(s[i + 1])))
+      break;
+  }
+  if (i == len)
+    return t;
+  if (m->canoncap < len + 1) {
+    char *n = wsp_realloc(m->canon, len + 1);
+    if (!n) {
+      *rc = WSP_NOMEM;
+      return NULL;
+    }
+    m->canon = n;
+    m->canoncap = len + 1;
+  }
+  memcpy(m->canon, t, i);
+  size_t j = i;
+  while (i < len) {
+    if (is_ws(s[i])) {
+      m->canon[j++] = ' ';
+      while (i < len && is_ws(s[i]))
+        i++;
+    } else
+      m->canon[j++] = (char)s[i++];
+  }
+  m->canon[j] = 0;
+  *out_len = j;
+  return m->canon;
+}
+
 /* 1 if p matches text from offset start; start/end of the match filled. */
 static int pcre_find(wsp_matcher *m, const wsp_pattern_int *p, const char *t,
                      size_t len, size_t start, size_t *ms, size_t *me)
@@ -262,8 +350,8 @@ static wsp_rc collect_spans(wsp_matcher *m, size_t gi, const char *t,
   return WSP_OK;
 }
 
-wsp_rc wsp_matcher_scan(wsp_matcher *m, const char *text, size_t len,
-                        wsp_scan_result *res)
+wsp_rc wsp_matcher_scan_hits(wsp_matcher *m, const char *text, size_t len,
+                             wsp_scan_result *res)
 {
   const wsp_rules *r;
   const char *t = text ? text : "";
@@ -280,6 +368,8 @@ wsp_rc wsp_matcher_scan(wsp_matcher *m, const char *text, size_t len,
   for (size_t i = 0; i < m->ncand; i++)
     m->rule_mask[m->cand[i]] = 0;
   m->nhit = m->ncand = m->nhits = m->nspans = 0;
+  m->text = NULL;
+  m->len = 0;
   memset(&m->stats, 0, sizeof(m->stats));
   if (!text)
     len = 0;
@@ -293,14 +383,27 @@ wsp_rc wsp_matcher_scan(wsp_matcher *m, const char *text, size_t len,
     m->stats.sanitized = 1;
   }
 
+  if (r->litdb) {
+    lit_ctx lc = {m, NULL, 0, 0};
+    const char *v = canonical_view(m, t, len, &lc.len, &rc);
+    if (!v)
+      return rc;
+    lc.t = (const unsigned char *)v;
+    lc.rewritten = v != t;
+    if (hs_scan(r->litdb, v, (unsigned)lc.len, 0, m->scratch, on_lit_match,
+                &lc) != HS_SUCCESS)
+      return WSP_MATCH;
+  }
   if (r->db && hs_scan(r->db, t, (unsigned)len, 0, m->scratch, on_hs_match,
                        m) != HS_SUCCESS)
     return WSP_MATCH;
   m->stats.hs_hits = m->nhit;
   for (size_t i = 0; i < m->nhit; i++) {
     const wsp_pattern_int *p = &r->pats[m->hitlist[i]];
-    if (p->info.tier == WSP_TIER_PREFILTER) {
+    if (p->info.tier == WSP_TIER_PREFILTER ||
+        m->pat_state[m->hitlist[i]] == 3) {
       m->stats.pcre_confirms++;
+      m->pat_state[m->hitlist[i]] = 1;
       if (!pcre_find(m, p, t, len, 0, &s, &e))
         m->pat_state[m->hitlist[i]] = 2;
     }
@@ -326,10 +429,8 @@ wsp_rc wsp_matcher_scan(wsp_matcher *m, const char *text, size_t len,
     qsort(m->cand, m->ncand, sizeof(*m->cand), cmp_u32);
   for (size_t i = 0; i < m->ncand; i++) {
     size_t ri = m->cand[i];
-    const wsp_rule_int *ru = &r->rules[ri];
-    uint64_t mask = m->rule_mask[ri];
     m->stats.rules_evaluated++;
-    if (!wsp__cond_eval(&ru->cond, mask))
+    if (!wsp__cond_eval(&r->rules[ri].cond, m->rule_mask[ri]))
       continue;
     if (m->nhits == m->caphits) {
       size_t ncap = m->caphits ? m->caphits * 2 : 16;
@@ -341,11 +442,31 @@ wsp_rc wsp_matcher_scan(wsp_matcher *m, const char *text, size_t len,
     }
     wsp_rule_hit *h = &m->hits[m->nhits++];
     h->rule = ri;
-    h->patterns = mask;
+    h->patterns = m->rule_mask[ri];
+    h->first = h->count = 0;
+  }
+  m->text = t;
+  m->len = len;
+  res->hits = m->hits;
+  res->nhits = m->nhits;
+  res->stats = m->stats;
+  return WSP_OK;
+}
+
+wsp_rc wsp_matcher_spans(wsp_matcher *m, wsp_scan_result *res)
+{
+  wsp_rc rc;
+
+  if (!m || !m->text)
+    return WSP_INVAL;
+  m->nspans = 0;
+  for (size_t i = 0; i < m->nhits; i++) {
+    wsp_rule_hit *h = &m->hits[i];
+    const wsp_rule_info *in = &m->r->rules[h->rule].info;
     h->first = m->nspans;
-    for (size_t k = 0; k < ru->info.npatterns; k++)
-      if (mask & ((uint64_t)1 << k))
-        if ((rc = collect_spans(m, ru->info.first_pattern + k, t, len)) !=
+    for (size_t k = 0; k < in->npatterns; k++)
+      if (h->patterns & ((uint64_t)1 << k))
+        if ((rc = collect_spans(m, in->first_pattern + k, m->text, m->len)) !=
             WSP_OK)
           return rc;
     h->count = m->nspans - h->first;
@@ -356,6 +477,15 @@ wsp_rc wsp_matcher_scan(wsp_matcher *m, const char *text, size_t len,
   res->nspans = m->nspans;
   res->stats = m->stats;
   return WSP_OK;
+}
+
+wsp_rc wsp_matcher_scan(wsp_matcher *m, const char *text, size_t len,
+                        wsp_scan_result *res)
+{
+  wsp_rc rc = wsp_matcher_scan_hits(m, text, len, res);
+  if (rc == WSP_OK && res->nhits)
+    rc = wsp_matcher_spans(m, res);
+  return rc;
 }
 
 /* ---- inline tests -------------------------------------------------------- */
@@ -390,7 +520,7 @@ wsp_rc wsp_rules_run_tests(const wsp_rules *r, wsp_matcher *m,
         if (transform &&
             (rc = transform(tud, v[k], strlen(v[k]), &t, &len)) != WSP_OK)
           return rc;
-        if ((rc = wsp_matcher_scan(m, t, len, &res)) != WSP_OK)
+        if ((rc = wsp_matcher_scan_hits(m, t, len, &res)) != WSP_OK)
           return rc;
         if (fired(&res, ri) == want) {
           if (passed)

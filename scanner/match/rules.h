@@ -288,6 +288,14 @@ const wsp_rules *wsp_matcher_rules(const wsp_matcher *m);
 wsp_rc wsp_matcher_scan(wsp_matcher *m, const char *text, size_t len,
                         wsp_scan_result *res);
 
+/* The same in two steps, so spans are only paid for posts that need them
+** (e.g. flagged ones): scan_hits fills hits (count 0, no spans);
+** wsp_matcher_spans then adds the spans of those hits. Between the two calls
+** the text passed to scan_hits must stay valid and unchanged. */
+wsp_rc wsp_matcher_scan_hits(wsp_matcher *m, const char *text, size_t len,
+                             wsp_scan_result *res);
+wsp_rc wsp_matcher_spans(wsp_matcher *m, wsp_scan_result *res);
+
 /* ---- inline tests ------------------------------------------------------ */
 
 /* Turns an inline test text into what the rules see (e.g. normalisation).

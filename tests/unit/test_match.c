@@ -647,6 +647,81 @@ static void test_prefilter_timeout(void **state)
   wsp_rules_free(r);
 }
 
+/* ---- regex literal sets ------------------------------------------------- */
+
+static void test_regex_literals(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *re;
+    size_t n;         /* 0: not a literal set */
+    const char *want; /* expansions joined with ',' (lb/rb as < >) */
+  } cases[] = {
+      {"\\b(modus|korban)\\b", 2, "<modus>,<korban>"},
+      {"\\bnon ?prosedural\\b", 2, "<non prosedural>,<nonprosedural>"},
+      {"\\bjangan (mudah |pernah )?(tergiur|percaya)\\b", 6,
+       "<jangan mudah tergiur>,<jangan mudah percaya>,<jangan pernah "
+       "tergiur>,<jangan pernah percaya>,<jangan tergiur>,<jangan percaya>"},
+      {"wa\\.me/|t\\.me/", 2, "wa.me/,t.me/"},
+      {"\\b(?:ab|cd)e|xyz\\b", 3, "<abe,<cde,xyz>"},
+      {"\\bfoo\\b|\\bbar", 2, "<foo>,<bar"},
+      {"\\b\\$100", 0, NULL},    /* \b before a non-word character */
+      {"\\b(a|b)?\\b", 0, NULL}, /* empty expansion */
+      {"gaji\\s+besar", 0, NULL},
+      {"[ab]c", 0, NULL},
+      {"ab+c", 0, NULL},
+      {"a{2}", 0, NULL},
+      {"(?i)abc", 0, NULL},
+      {"abc$", 0, NULL},
+      {"a.c", 0, NULL},
+      {"caf\xc3\xa9", 0, NULL},
+      {"(ab", 0, NULL},
+      {"ab)", 0, NULL},
+      {"a\\\\b", 1, "a\\b"}, /* escaped backslash then b */
+  };
+  wsp_arena a = {0};
+  wsp_litstr out[300];
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    size_t n = wsp__regex_literals(cases[i].re, &a, out, 300);
+    if (n != cases[i].n)
+      fail_msg("'%s': %zu expansions, want %zu", cases[i].re, n, cases[i].n);
+    char got[1024] = "";
+    for (size_t k = 0; k < n; k++)
+      snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s%s%s",
+               k ? "," : "", out[k].lb ? "<" : "", out[k].s,
+               out[k].rb ? ">" : "");
+    if (n)
+      assert_string_equal(got, cases[i].want);
+  }
+  /* blow-up is bounded */
+  assert_int_equal(
+      wsp__regex_literals("(a|b)(c|d)(e|f)(g|h)(i|j)(k|l)(m|n)(o|p)(q|r)", &a,
+                          out, 300),
+      0);
+  wsp__arena_cleanup(&a);
+
+  /* through the engine: same results as the regex, incl. whitespace */
+  wsp_rules *r =
+      compile_str(RULE_HEAD "    patterns:\n"
+                            "      a: {regex: '\\b(luar negeri|kamboja)\\b'}\n"
+                            "    condition: a\n");
+  wsp_matcher *m;
+  assert_int_equal(wsp_matcher_new(r, &m), WSP_OK);
+  assert_true(fires(m, "X-1", "ke LUAR NEGERI\n"));
+  assert_true(fires(m, "X-1", "ke  kamboja\t"));
+  assert_false(fires(m, "X-1", "ke luar\nnegeri")); /* regex: one space */
+  assert_false(fires(m, "X-1", "ke luar  negeri"));
+  assert_false(fires(m, "X-1", "kambojanya"));
+  wsp_scan_result res;
+  const char *t = "a\n\nke luar negeri";
+  assert_int_equal(wsp_matcher_scan(m, t, strlen(t), &res), WSP_OK);
+  assert_int_equal(res.nhits, 1);
+  assert_int_equal(res.stats.pcre_confirms, 1);
+  assert_int_equal(res.spans[0].start, 6);
+  wsp_matcher_free(m);
+  wsp_rules_free(r);
+}
+
 /* ---- cache -----------------------------------------------------------------
  */
 
@@ -985,6 +1060,7 @@ int main(void)
       cmocka_unit_test(test_conditions),
       cmocka_unit_test(test_words_boundaries_and_spans),
       cmocka_unit_test(test_empty_set_and_pcre_only_set),
+      cmocka_unit_test(test_regex_literals),
       cmocka_unit_test(test_prefilter_timeout),
       cmocka_unit_test(test_cache),
       cmocka_unit_test(test_reload_keeps_old),
