@@ -45,7 +45,7 @@ void wsp_bayes_config_default(wsp_bayes_config *cfg)
   cfg->lo = 0.3;
   cfg->hi = 0.7;
   cfg->threshold = 0.5;
-  cfg->min_count = 2;
+  cfg->min_count = 1;
 }
 
 static int config_ok(const wsp_bayes_config *c)

@@ -83,7 +83,8 @@ typedef struct wsp_bayes_config {
   double alpha;       /* Lidstone smoothing, (0, 100] (default 0.1) */
   double lo, hi;      /* three-way call bounds (default 0.3, 0.7) */
   double threshold;   /* binary cut for evaluation (default 0.5) */
-  uint32_t min_count; /* wsp_bayes_prune threshold used by train (def. 2) */
+  uint32_t min_count; /* wsp_bayes_prune threshold used by train (def. 1:
+                         keep all; cross-validation preferred it) */
 } wsp_bayes_config;
 
 typedef enum {

@@ -79,7 +79,7 @@ static const char help[] =
     "  --scam-values V,..  label values meaning scam, case-insensitive;\n"
     "                      any other value means not scam (default 1)\n"
     "  --alpha A           smoothing (default 0.1)\n"
-    "  --min-count N       drop tokens seen in fewer posts (default 2)\n"
+    "  --min-count N       drop tokens seen in fewer posts (default 1)\n"
     "  --cgrams MIN-MAX    character n-grams inside words, 0 for none\n"
     "                      (default 2-5)\n"
     "  --no-bigrams        no word pairs\n"
