@@ -23,6 +23,7 @@
 #include "parse/post.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define WSP_FEED_FORMATS(X)                                                    \
   X(AUTO, "auto")                                                              \
@@ -67,13 +68,19 @@ typedef struct wsp_feed_meta {
                              newest id (min_id), Bluesky cursor; NULL if none */
   size_t items;           /* posts emitted */
   size_t skipped;         /* items without usable text, or broken */
+  int ill_formed;         /* XML not well-formed: read in recovery mode (what
+                             feedparser calls "bozo"); posts may be partial */
+  char encoding[32];      /* encoding the bytes were decoded from ("UTF-8",
+                             "WINDOWS-1252", "UTF-16LE", ...) */
 } wsp_feed_meta;
 
 /* Once per process, before threads (libxml2 initialisation). */
 void wsp_feed_global_init(void);
 
 /* Parse in; for each item call emit(ud, post) (post handed over; a nonzero
-** return stops parsing). meta is filled (free with wsp_feed_meta_cleanup).
+** return stops parsing). meta is overwritten (it must not hold strings from
+** an earlier call: clean it up first) and filled; free with
+** wsp_feed_meta_cleanup, also after an error.
 ** Errors: WSP_PARSE (not a feed in any supported format, or broken beyond
 ** recovery; details in err), WSP_TOOBIG, WSP_ENCODING, WSP_NOMEM. A
 ** recoverable problem in a single item only counts it in meta->skipped. */
@@ -82,5 +89,19 @@ wsp_rc wsp_feed_parse(const wsp_feed_input *in,
                       wsp_feed_meta *meta, wsp_err *err);
 
 void wsp_feed_meta_cleanup(wsp_feed_meta *meta);
+
+/* Parse a feed date from s[0..len): RFC 822/1123/2822 ("Sun, 23 Nov 2026
+** 12:00:00 +0700", named zones GMT/UT/EST.../WIB/WITA/WIT, two-digit years,
+** optional weekday and seconds), RFC 3339 / W3C-DTF including reduced
+** precision ("2026", "2026-11", "2026-11-23T12:00+07:00"), or epoch seconds
+** (9-13 digits; 13 digits are milliseconds). WSP_PARSE if none fits.
+** Thread-safe. @test tests/unit/test_parse_date.c */
+wsp_rc wsp_feed_date_parse(const char *s, size_t len, int64_t *epoch_s);
+
+/* Sniff the format of a document from its first bytes and Content-Type
+** (WSP_FEED_AUTO if unknown): JSON shape keys, XML root element name, HTML.
+** Cheap guess only; wsp_feed_parse with WSP_FEED_AUTO decides for real. */
+wsp_feed_format wsp_feed_sniff(const char *body, size_t len,
+                               const char *content_type);
 
 #endif
