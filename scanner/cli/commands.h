@@ -15,7 +15,9 @@
   X(check, "verdict of one text: rule hits, score, level (exit 1: flagged)")   \
   X(normalize, "show the normalised text rules see, and its entities")         \
   X(train, "fit the naive Bayes scorer on labelled CSV/TSV/JSONL posts")       \
-  X(eval, "precision/recall/F1/AUC of the Bayes scorer (K-fold or test)")
+  X(eval, "precision/recall/F1/AUC of the Bayes scorer (K-fold or test)")      \
+  X(feeds, "the feed list (OPML) and each feed's fetch state: list/add/...")   \
+  X(scan, "fetch the due feeds, scan new posts, store flagged (--watch)")
 
 #define WSP_X(name, summary)                                                   \
   int wsp_cmd_##name(wsp_cli *cli, int argc, char **argv);
