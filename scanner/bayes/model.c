@@ -710,6 +710,9 @@ wsp_rc wsp_bayes_load_mem(const void *data, size_t len, wsp_bayes_model **out,
   uint64_t n, sum[2] = {0, 0}, prev = 0;
 
   *out = NULL;
+  if (len > WSP_BAYES_MAX_FILE)
+    return wsp_err_set(err, WSP_TOOBIG, "model of %zu bytes exceeds %u", len,
+                       WSP_BAYES_MAX_FILE);
   if (len < HEADER_SIZE)
     return wsp_err_set(err, rc, "truncated model: %zu bytes, header needs %u",
                        len, HEADER_SIZE);

@@ -73,8 +73,9 @@
 #define WSP_BAYES_VERSION 1u
 /* Score parts: one per token family (wsp_tok_kind). */
 #define WSP_BAYES_PARTS WSP_TOK_KINDS
-/* Largest model file accepted by wsp_bayes_load (bytes). */
-#define WSP_BAYES_MAX_FILE (256u << 20)
+/* Largest model file accepted by wsp_bayes_load (bytes): 4M tokens, which
+** take a 128 MB table in memory. */
+#define WSP_BAYES_MAX_FILE (64u << 20)
 
 typedef struct wsp_bayes_model wsp_bayes_model;
 

@@ -5,6 +5,7 @@
 #include "bayes/model.h"
 #include "bayes/tokenize.h"
 #include "core/alloc.h"
+#include "core/hash.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -421,6 +422,17 @@ static unsigned char *read_all(const char *path, size_t *n)
   return p;
 }
 
+/* Recompute both checksums of a model image (layout in model.h). */
+static void fix_checksums(unsigned char *q, size_t n)
+{
+  uint64_t h = wsp_hash64(q + 160, n - 160, 0);
+  for (int i = 0; i < 8; i++)
+    q[144 + i] = (unsigned char)(h >> (8 * i));
+  h = wsp_hash64(q, 152, 0);
+  for (int i = 0; i < 8; i++)
+    q[152 + i] = (unsigned char)(h >> (8 * i));
+}
+
 static void expect_model_error(const unsigned char *p, size_t n,
                                const char *needle)
 {
@@ -467,6 +479,34 @@ static void test_corrupt_models(void **state)
   memcpy(q, p, n);
   q[160 + 16 + 9] ^= 0x40; /* a count in the body */
   expect_model_error(q, n, "body");
+  /* hostile files with valid checksums: unsorted entries, counts that do
+  ** not add up to the header totals, settings out of range */
+  memcpy(q, p, n);
+  memcpy(q + 160, p + 176, 16); /* swap entries 0 and 1 */
+  memcpy(q + 176, p + 160, 16);
+  fix_checksums(q, n);
+  expect_model_error(q, n, "out of order");
+  memcpy(q, p, n);
+  q[160 + 8] ^= 1; /* ham count of entry 0 */
+  fix_checksums(q, n);
+  expect_model_error(q, n, "do not add up");
+  memcpy(q, p, n);
+  memset(q + 24, 0, 8); /* alpha = 0 */
+  fix_checksums(q, n);
+  expect_model_error(q, n, "out of range");
+  memcpy(q, p, n);
+  q[16 + 5] = 200; /* max_token 200 */
+  fix_checksums(q, n);
+  expect_model_error(q, n, "out of range");
+  /* random byte flips never crash and are always caught */
+  for (unsigned i = 0; i < 2000; i++) {
+    memcpy(q, p, n);
+    size_t at = (i * 2654435761u) % n;
+    q[at] ^= (unsigned char)(1 + i % 255);
+    wsp_bayes_model *x = NULL;
+    assert_int_equal(wsp_bayes_load_mem(q, n, &x, NULL), WSP_MODEL);
+    assert_null(x);
+  }
   /* a file that cannot be opened is an I/O error naming it */
   assert_int_equal(wsp_bayes_load("/nonexistent/x.model", &l, &err), WSP_IO);
   assert_non_null(strstr(err.msg, "/nonexistent/x.model"));
