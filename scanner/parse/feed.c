@@ -136,12 +136,92 @@ static wsp_rc clean_field(const char *s, size_t max, char **out)
   return rc;
 }
 
-/* HTML -> text into out (replacing); a document too big for the ceiling is
-** converted from its beginning only. */
-static wsp_rc html_text(const char *html, wsp_buf *out)
+static int lower(int c)
 {
-  size_t n = strlen(html);
+  return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Copy html into out with the values of href= and src= attributes resolved
+** against base (feedparser does the same; relative links in feed content
+** are relative to xml:base or the document URL). Plain attribute scanning:
+** only the values change, never the markup. */
+static wsp_rc resolve_links(const char *html, const char *base, wsp_buf *out)
+{
+  const char *p = html, *run = html;
+  wsp_rc rc = WSP_OK;
+
+  wsp_buf_reset(out);
+  while (*p && rc == WSP_OK) {
+    size_t name = 0;
+    if ((lower((unsigned char)p[0]) == 'h' && lower((unsigned char)p[1]) == 'r' &&
+         lower((unsigned char)p[2]) == 'e' && lower((unsigned char)p[3]) == 'f'))
+      name = 4;
+    else if (lower((unsigned char)p[0]) == 's' &&
+             lower((unsigned char)p[1]) == 'r' &&
+             lower((unsigned char)p[2]) == 'c')
+      name = 3;
+    if (name && p > html &&
+        (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n' || p[-1] == '\r')) {
+      const char *q = p + name, *v, *e;
+      char quote = 0;
+      while (*q == ' ')
+        q++;
+      if (*q == '=') {
+        q++;
+        while (*q == ' ')
+          q++;
+        if (*q == '"' || *q == '\'') {
+          quote = *q++;
+        }
+        v = q;
+        while (*q && (quote ? *q != quote
+                            : !(*q == ' ' || *q == '>' || *q == '\t' ||
+                                *q == '\n')))
+          q++;
+        e = q;
+        if (e > v && (size_t)(e - v) < 4096) {
+          char ref[4096], *abs;
+          memcpy(ref, v, (size_t)(e - v));
+          ref[e - v] = 0;
+          if (!has_scheme(ref) && ref[0] != '#') {
+            if (!(abs = wsp__feed_resolve_url(base, ref)))
+              return WSP_NOMEM;
+            if ((rc = wsp__buf_append_clip(out, run, (size_t)(v - run))) ==
+                WSP_OK)
+              rc = wsp__buf_append_clip(out, abs, strlen(abs));
+            wsp_free(abs);
+            run = e;
+          }
+        }
+        p = e > p ? e : p + 1;
+        continue;
+      }
+    }
+    p++;
+  }
+  if (rc == WSP_OK)
+    rc = wsp__buf_append_clip(out, run, strlen(run));
+  return rc;
+}
+
+/* HTML -> text into out (replacing); a document too big for the ceiling is
+** converted from its beginning only. Relative links resolve against base. */
+static wsp_rc html_text(const char *html, const char *base, wsp_buf *out)
+{
+  size_t n;
   wsp_rc rc;
+  wsp_buf abs;
+
+  wsp_buf_init(&abs, WSP_POST_MAX_TEXT * 2u);
+  if (base && *base && (strstr(html, "href") || strstr(html, "src") ||
+                        strstr(html, "HREF") || strstr(html, "SRC"))) {
+    if ((rc = resolve_links(html, base, &abs)) != WSP_OK) {
+      wsp_buf_cleanup(&abs);
+      return rc;
+    }
+    html = wsp_buf_str(&abs);
+  }
+  n = strlen(html);
 
   for (int tries = 0; tries < 4; tries++) {
     wsp_buf_reset(out);
@@ -154,7 +234,19 @@ static wsp_rc html_text(const char *html, wsp_buf *out)
     wsp_buf_reset(out);
     rc = wsp__buf_append_clip(out, html, strlen(html));
   }
+  wsp_buf_cleanup(&abs);
   return rc;
+}
+
+wsp_rc wsp__feed_html_text(const char *html, const char *base, wsp_buf *out)
+{
+  return html_text(html, base, out);
+}
+
+static int is_html(int mode, const char *s)
+{
+  return mode == WSP__HTML ||
+         (mode == WSP__MAYBE_HTML && wsp_html_looks_like(s, strlen(s)));
 }
 
 /* Collapse runs of blank lines and trailing spaces a little, so a post's
@@ -204,8 +296,9 @@ wsp_rc wsp__feed_emit(wsp__feed_ctx *c, const wsp__feed_item *it)
   }
   /* title as text */
   if (it->title && *it->title) {
-    if (it->title_html && wsp_html_looks_like(it->title, strlen(it->title))) {
-      if ((rc = html_text(it->title, &tmp)) != WSP_OK)
+    if (is_html(it->title_html, it->title)) {
+      if ((rc = html_text(it->title, it->base ? it->base : c->in->url,
+                          &tmp)) != WSP_OK)
         goto done;
       if ((rc = wsp__buf_append_clip(&title, tmp.data ? tmp.data : "",
                                      tmp.len)) != WSP_OK)
@@ -224,8 +317,9 @@ wsp_rc wsp__feed_emit(wsp__feed_ctx *c, const wsp__feed_item *it)
   if (it->body && *it->body) {
     const char *body = it->body;
     size_t blen = strlen(body);
-    if (it->body_html && wsp_html_looks_like(body, blen)) {
-      if ((rc = html_text(body, &tmp)) != WSP_OK)
+    if (is_html(it->body_html, body)) {
+      if ((rc = html_text(body, it->base ? it->base : c->in->url, &tmp)) !=
+          WSP_OK)
         goto done;
       body = tmp.data ? tmp.data : "";
       blen = tmp.len;
@@ -318,11 +412,6 @@ done:
 }
 
 /* ---- sniffing ------------------------------------------------------- */
-
-static int lower(int c)
-{
-  return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
 
 static const char *ifind(const char *s, size_t len, const char *needle)
 {
@@ -533,7 +622,8 @@ wsp_rc wsp_feed_parse(const wsp_feed_input *in,
       (f == WSP_FEED_JSONLD &&
        (in->body[lead] == '{' || in->body[lead] == '['))) {
     rc = wsp__feed_to_utf8(in->body, in->len, in->content_type, WSP__DOC_JSON,
-                           &utf8, meta->encoding, sizeof(meta->encoding));
+                           &utf8, meta->encoding, sizeof(meta->encoding),
+                           &meta->ill_formed);
     if (rc != WSP_OK)
       goto done;
     if (f == WSP_FEED_JSONL) {
@@ -553,13 +643,15 @@ wsp_rc wsp_feed_parse(const wsp_feed_input *in,
     }
   } else if (f == WSP_FEED_JSONLD) {
     rc = wsp__feed_to_utf8(in->body, in->len, in->content_type, WSP__DOC_HTML,
-                           &utf8, meta->encoding, sizeof(meta->encoding));
+                           &utf8, meta->encoding, sizeof(meta->encoding),
+                           &meta->ill_formed);
     if (rc == WSP_OK)
       rc =
           wsp__feed_parse_jsonld_html(&c, utf8.data ? utf8.data : "", utf8.len);
   } else {
     rc = wsp__feed_to_utf8(in->body, in->len, in->content_type, WSP__DOC_XML,
-                           &utf8, meta->encoding, sizeof(meta->encoding));
+                           &utf8, meta->encoding, sizeof(meta->encoding),
+                           &meta->ill_formed);
     if (rc == WSP_OK)
       rc = wsp__feed_parse_xml(&c, utf8.data ? utf8.data : "", utf8.len);
   }

@@ -331,7 +331,7 @@ static void set_name(char *dst, size_t size, const char *name)
 
 wsp_rc wsp__feed_to_utf8(const char *body, size_t len, const char *content_type,
                          wsp__doc_kind kind, wsp_buf *out, char *encoding,
-                         size_t encoding_size)
+                         size_t encoding_size, int *guessed)
 {
   const unsigned char *u = (const unsigned char *)body;
   char http[64] = "", decl[64] = "";
@@ -342,6 +342,7 @@ wsp_rc wsp__feed_to_utf8(const char *body, size_t len, const char *content_type,
   size_t skip = 0;
 
   wsp_buf_reset(out);
+  *guessed = 0;
   /* 1. byte-order marks */
   if (len >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0xfe && u[3] == 0xff)
     unit = 4, be = 1, skip = 4;
@@ -389,12 +390,15 @@ wsp_rc wsp__feed_to_utf8(const char *body, size_t len, const char *content_type,
       label = canonical(decl);
   }
   if (!label || strcmp(label, "UTF-8") == 0 || istarts(label, "utf-16") ||
-      istarts(label, "utf-32") || istarts(label, "ucs"))
+      istarts(label, "utf-32") || istarts(label, "ucs")) {
     label = "WINDOWS-1252"; /* not valid UTF-8 and no usable label */
+    *guessed = 1;
+  }
   wsp_buf_init(&raw, out->max);
   if (!iconv_decode(label, body, len, &raw, &rc)) {
     wsp_buf_reset(&raw);
-    label = "WINDOWS-1252";
+    label = "WINDOWS-1252"; /* a label iconv does not know */
+    *guessed = 1;
     iconv_decode(label, body, len, &raw, &rc);
   }
   set_name(encoding, encoding_size, label);

@@ -44,9 +44,13 @@ typedef struct wsp__feed_item {
   const char *extra; /* plain text appended after body (links, salary) */
   const char *raw;   /* evidence bytes; NULL: none */
   size_t raw_len;
+  const char *base;   /* base URL for relative links inside HTML, or NULL */
   int64_t published; /* epoch seconds, 0 unknown */
-  int title_html, body_html;
+  int title_html, body_html; /* WSP__TEXT, WSP__HTML or WSP__MAYBE_HTML */
 } wsp__feed_item;
+
+/* How to read a field: plain text, HTML, or HTML if it looks like it. */
+enum { WSP__TEXT = 0, WSP__HTML = 1, WSP__MAYBE_HTML = 2 };
 
 /* Build a post from it and hand it to ctx->emit. An item without any text
 ** is counted in meta->skipped. Returns WSP_OK (also when emit asked to stop:
@@ -59,6 +63,10 @@ wsp_rc wsp__buf_append_clip(wsp_buf *b, const char *s, size_t n);
 
 /* Set *dst to a copy of s (wsp_free the old one); WSP_NOMEM. */
 wsp_rc wsp__feed_set_str(char **dst, const char *s);
+
+/* HTML -> text into out (replacing its contents), with href/src values
+** resolved against base (may be NULL) first. WSP_NOMEM. */
+wsp_rc wsp__feed_html_text(const char *html, const char *base, wsp_buf *out);
 
 /* Resolve ref against base (either may be NULL); a new string (wsp_free) or
 ** NULL on NOMEM. An absolute ref or no base gives a copy of ref. */
@@ -75,10 +83,12 @@ typedef enum { WSP__DOC_XML, WSP__DOC_HTML, WSP__DOC_JSON } wsp__doc_kind;
 ** meta charset), then windows-1252. Characters XML forbids (C0 controls other
 ** than tab/CR/LF, U+FFFE/U+FFFF) are removed and invalid sequences replaced
 ** by U+FFFD, so out is always valid UTF-8. encoding (at least 32 bytes)
-** receives the name used. WSP_NOMEM, WSP_TOOBIG. */
+** receives the name used; *guessed is set when the bytes were not valid
+** UTF-8 and no usable label said what they are (windows-1252 was assumed).
+** WSP_NOMEM, WSP_TOOBIG. */
 wsp_rc wsp__feed_to_utf8(const char *body, size_t len, const char *content_type,
                          wsp__doc_kind kind, wsp_buf *out, char *encoding,
-                         size_t encoding_size);
+                         size_t encoding_size, int *guessed);
 
 /* Copy s[0..n) into out, replacing invalid UTF-8 with U+FFFD and dropping
 ** NUL and other C0 controls except tab, CR and LF. */

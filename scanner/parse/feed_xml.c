@@ -199,6 +199,14 @@ static wsp_rc prepare(const char *s, size_t len, wsp_buf *out)
       i = e ? (size_t)(e - s) + 3 : len;
       continue;
     }
+    if (ch == '&' && i + 3 < len && s[i + 1] == '#' && s[i + 2] == 'X') {
+      /* "&#X41;": HTML accepts the capital X, XML does not */
+      if ((rc = wsp_buf_append(out, s + run_start, i - run_start)) != WSP_OK ||
+          (rc = wsp_buf_append(out, "&#x", 3)) != WSP_OK)
+        goto done;
+      i = run_start = i + 3;
+      continue;
+    }
     if (ch == '&' && i + 2 < len && s[i + 1] != '#') {
       size_t k = i + 1, nlen;
       while (k < len && k - i < 40 &&
@@ -261,15 +269,20 @@ static int ns_is(const xmlNode *n, const char *ns)
   return strcmp(ns_of(n), ns) == 0;
 }
 
-/* Plain RSS element: no namespace, or RSS 1.0/0.9's. */
+/* Plain RSS element: no namespace, RSS 1.0/0.9's, or the namespace of the
+** document's <rss> root (some feeds declare their own default). */
 static int rss_el(const xmlNode *n, const char *name)
 {
   const char *ns;
+  const xmlNode *root;
   if (!name_is(n, name))
     return 0;
   ns = ns_of(n);
-  return !*ns || strcmp(ns, NS_RSS10) == 0 || strcmp(ns, NS_RSS09) == 0 ||
-         strcmp(ns, NS_RSS090B) == 0;
+  if (!*ns || strcmp(ns, NS_RSS10) == 0 || strcmp(ns, NS_RSS09) == 0 ||
+      strcmp(ns, NS_RSS090B) == 0)
+    return 1;
+  root = n->doc ? xmlDocGetRootElement(n->doc) : NULL;
+  return root && name_is(root, "rss") && strcmp(ns_of(root), ns) == 0;
 }
 
 /* Atom element: either Atom namespace, or (as feedparser reads them) the
@@ -314,7 +327,7 @@ static int content_el(const xmlNode *n, const char *name)
 
 static int xhtml_el(const xmlNode *n, const char *name)
 {
-  return name_is(n, name) && ns_is(n, NS_XHTML);
+  return name_is(n, name) && (ns_is(n, NS_XHTML) || !*ns_of(n));
 }
 
 /* Append the text content of node's subtree (text and CDATA; entity
@@ -463,19 +476,19 @@ static wsp_rc atom_text(xmlDoc *doc, const xmlNode *n, wsp_buf *out, int *html)
       rc = wsp__buf_append_clip(out, clean.data ? clean.data : "", clean.len);
     wsp_buf_cleanup(&part);
     wsp_buf_cleanup(&clean);
-    *html = out->len > start;
+    *html = out->len > start ? WSP__MAYBE_HTML : WSP__TEXT;
     return rc;
   }
   if (ct == CT_XHTML) {
     const xmlNode *div = n->children;
     while (div && div->type != XML_ELEMENT_NODE)
       div = div->next;
-    *html = 1;
+    *html = WSP__HTML;
     if (div && name_is(div, "div") && !div->next)
       return markup_of(doc, div, out);
     return markup_of(doc, n, out);
   }
-  *html = ct == CT_HTML;
+  *html = ct == CT_HTML ? WSP__HTML : WSP__TEXT;
   return text_of(n, out);
 }
 
@@ -541,7 +554,7 @@ static char *href_of(xmlDoc *doc, const xmlNode *n, const char *attr_or_text)
 }
 
 typedef struct fields {
-  wsp_buf id, url, title, author, body, tmp, raw, extra;
+  wsp_buf id, url, title, author, body, tmp, raw, extra, base;
 } fields;
 
 static void fields_init(fields *f)
@@ -553,7 +566,8 @@ static void fields_init(fields *f)
   wsp_buf_init(&f->body, WSP__FEED_MAX_FIELD);
   wsp_buf_init(&f->tmp, WSP__FEED_MAX_FIELD);
   wsp_buf_init(&f->raw, WSP__FEED_MAX_RAW);
-  wsp_buf_init(&f->extra, 8192);
+  wsp_buf_init(&f->extra, WSP__FEED_MAX_FIELD);
+  wsp_buf_init(&f->base, 8192);
 }
 
 static void fields_cleanup(fields *f)
@@ -566,6 +580,7 @@ static void fields_cleanup(fields *f)
   wsp_buf_cleanup(&f->tmp);
   wsp_buf_cleanup(&f->raw);
   wsp_buf_cleanup(&f->extra);
+  wsp_buf_cleanup(&f->base);
 }
 
 static void fields_reset(fields *f)
@@ -578,6 +593,7 @@ static void fields_reset(fields *f)
   wsp_buf_reset(&f->tmp);
   wsp_buf_reset(&f->raw);
   wsp_buf_reset(&f->extra);
+  wsp_buf_reset(&f->base);
 }
 
 static const char *str_or_null(const wsp_buf *b)
@@ -600,17 +616,21 @@ static void set_buf(wsp_buf *dst, const char *s)
 }
 
 /* meta->title from a title that may hold markup. */
-static wsp_rc set_title(wsp__feed_ctx *c, wsp_buf *title, wsp_buf *tmp)
+static wsp_rc set_title(wsp__feed_ctx *c, const xmlNode *node, wsp_buf *title,
+                        wsp_buf *tmp, int mode)
 {
+  xmlChar *base = NULL;
   const char *t = title->len ? title->data : NULL;
   size_t a = 0, n;
 
   if (!t)
     return WSP_OK;
-  if (wsp_html_looks_like(t, title->len)) {
-    wsp_buf_reset(tmp);
-    if (wsp_html_to_text(t, title->len, tmp, NULL) == WSP_OK && tmp->len)
-      t = tmp->data;
+  if (mode == WSP__HTML ||
+      (mode == WSP__MAYBE_HTML && wsp_html_looks_like(t, title->len))) {
+    base = xmlNodeGetBase(node->doc, node);
+    if (wsp__feed_html_text(t, (const char *)base, tmp) == WSP_OK)
+      t = tmp->len ? tmp->data : ""; /* markup only: no title */
+    xmlFree(base);
   }
   n = strlen(t);
   while (a < n && (t[a] == ' ' || t[a] == '\n' || t[a] == '\t' || t[a] == '\r'))
@@ -630,7 +650,7 @@ static wsp_rc set_title(wsp__feed_ctx *c, wsp_buf *title, wsp_buf *tmp)
 static wsp_rc rss_item(wsp__feed_ctx *c, xmlDoc *doc, const xmlNode *item,
                        fields *f)
 {
-  const xmlNode *n, *guid, *link, *content, *desc;
+  const xmlNode *n, *guid, *link, *content, *desc, *body_node = NULL;
   wsp__feed_item it = {0};
   int guid_permalink = 1;
   char *href = NULL;
@@ -699,26 +719,48 @@ static wsp_rc rss_item(wsp__feed_ctx *c, xmlDoc *doc, const xmlNode *item,
   desc = child(item, rss_el, "description");
   if (!desc)
     desc = child(item, dc_el, "description");
-  it.body_html = 1;
-  if (content)
+  it.body_html = WSP__HTML;
+  if (content) {
     copy_field(&f->body, content);
-  if (!f->body.len && (n = child(item, xhtml_el, "body")))
+    body_node = content;
+  }
+  if (!f->body.len && (n = child(item, xhtml_el, "body"))) {
     markup_of(doc, n, &f->body);
-  if (!f->body.len && (n = child(item, xhtml_el, "div")))
+    body_node = n;
+  }
+  if (!f->body.len && (n = child(item, xhtml_el, "div"))) {
     markup_of(doc, n, &f->body);
-  if (!f->body.len && !desc)
+    body_node = n;
+  }
+  if (!desc)
     desc = child(item, rss_el, "fullitem");
-  if (!f->body.len && desc) {
+  if (desc) {
     const xmlNode *el = desc->children;
     int has_elements = 0;
+    wsp_buf *dst = f->body.len ? &f->extra : &f->body;
     for (; el; el = el->next)
       if (el->type == XML_ELEMENT_NODE)
         has_elements = 1;
+    wsp_buf_reset(&f->extra);
     if (has_elements) /* unescaped markup inside description */
-      markup_of(doc, desc, &f->body);
+      markup_of(doc, desc, dst);
     else
-      copy_field(&f->body, desc);
+      text_of(desc, dst);
+    if (dst == &f->body)
+      body_node = desc;
+    else if (f->extra.len && !strstr(f->body.data, f->extra.data)) {
+      /* content:encoded and a different description: keep both */
+      wsp__buf_append_clip(&f->body, "<br>", 4);
+      wsp__buf_append_clip(&f->body, f->extra.data, f->extra.len);
+    }
+    wsp_buf_reset(&f->extra);
   }
+  if (body_node) {
+    xmlChar *b = xmlNodeGetBase(doc, body_node);
+    set_buf(&f->base, (const char *)b);
+    xmlFree(b);
+  }
+  it.base = str_or_null(&f->base);
   item_raw(doc, item, &f->raw);
   {
     xmlChar *lang = xmlNodeGetLang(item);
@@ -728,7 +770,7 @@ static wsp_rc rss_item(wsp__feed_ctx *c, xmlDoc *doc, const xmlNode *item,
   it.id = str_or_null(&f->id);
   it.url = str_or_null(&f->url);
   it.title = str_or_null(&f->title);
-  it.title_html = 1;
+  it.title_html = WSP__MAYBE_HTML;
   it.author = str_or_null(&f->author);
   it.body = str_or_null(&f->body);
   it.lang = str_or_null(&f->tmp);
@@ -754,7 +796,7 @@ static wsp_rc parse_rss(wsp__feed_ctx *c, xmlDoc *doc, const xmlNode *root,
     if (!t)
       t = child(channel, dc_el, "title");
     if (t && field(t, &f.body))
-      rc = set_title(c, &f.body, &f.tmp);
+      rc = set_title(c, t, &f.body, &f.tmp, WSP__MAYBE_HTML);
   }
   /* items: inside the channel (RSS 0.91+/2.0) and beside it (0.90, RDF) */
   for (int pass = 0; pass < 2 && rc == WSP_OK && !c->stopped; pass++) {
@@ -841,6 +883,13 @@ static wsp_rc atom_entry(wsp__feed_ctx *c, xmlDoc *doc, const xmlNode *feed,
   if (!f->author.len)
     atom_author(feed, &f->author);
   it.body_html = 0;
+  if ((n = child(entry, atom_el, "content")) ||
+      (n = child(entry, atom_el, "summary"))) {
+    xmlChar *b = xmlNodeGetBase(doc, n);
+    set_buf(&f->base, (const char *)b);
+    xmlFree(b);
+    it.base = str_or_null(&f->base);
+  }
   if ((n = child(entry, atom_el, "content"))) {
     xmlChar *src = xmlGetProp(n, (const xmlChar *)"src");
     if (!src) {
@@ -858,23 +907,42 @@ static wsp_rc atom_entry(wsp__feed_ctx *c, xmlDoc *doc, const xmlNode *feed,
       wsp_buf_reset(&f->extra);
       atom_text(doc, n, &f->extra, &html);
       if (f->extra.len && !strstr(f->body.data, f->extra.data)) {
+        if (it.body_html == WSP__TEXT && html != WSP__TEXT) {
+          wsp_buf_reset(&f->tmp); /* HTML summary after text content */
+          if (wsp_html_to_text(f->extra.data, f->extra.len, &f->tmp, NULL) ==
+              WSP_OK) {
+            wsp_buf_reset(&f->extra);
+            wsp__buf_append_clip(&f->extra, f->tmp.data ? f->tmp.data : "",
+                                 f->tmp.len);
+          }
+        } else if (it.body_html != WSP__TEXT && html == WSP__TEXT) {
+          wsp_buf_reset(&f->tmp); /* plain summary inside HTML content */
+          for (size_t i = 0; i < f->extra.len; i++) {
+            char ch = f->extra.data[i];
+            if (ch == '<')
+              wsp__buf_append_clip(&f->tmp, "&lt;", 4);
+            else if (ch == '&')
+              wsp__buf_append_clip(&f->tmp, "&amp;", 5);
+            else
+              wsp__buf_append_clip(&f->tmp, &ch, 1);
+          }
+          wsp_buf_reset(&f->extra);
+          wsp__buf_append_clip(&f->extra, f->tmp.data ? f->tmp.data : "",
+                               f->tmp.len);
+        }
         wsp__buf_append_clip(&f->body, it.body_html ? "<br>" : "\n",
                              it.body_html ? 4 : 1);
-        if (it.body_html && !html)
-          wsp__buf_append_clip(&f->body, "<pre>", 5);
         wsp__buf_append_clip(&f->body, f->extra.data, f->extra.len);
-        if (it.body_html && !html)
-          wsp__buf_append_clip(&f->body, "</pre>", 6);
       }
     }
   }
   if (!f->body.len && (n = child(entry, content_el, "encoded"))) {
     copy_field(&f->body, n);
-    it.body_html = 1;
+    it.body_html = WSP__HTML;
   }
   if (!f->body.len && (n = child(entry, dc_el, "description"))) {
     copy_field(&f->body, n);
-    it.body_html = 1;
+    it.body_html = WSP__MAYBE_HTML;
   }
   item_raw(doc, entry, &f->raw);
   {
@@ -906,7 +974,7 @@ static wsp_rc parse_atom(wsp__feed_ctx *c, xmlDoc *doc, const xmlNode *root)
   if ((t = child(root, atom_el, "title"))) {
     int html;
     atom_text(doc, t, &f.body, &html);
-    rc = set_title(c, &f.body, &f.tmp);
+    rc = set_title(c, t, &f.body, &f.tmp, html);
   }
   for (const xmlNode *n = root->children; n && rc == WSP_OK && !c->stopped;
        n = n->next)
@@ -942,7 +1010,7 @@ wsp_rc wsp__feed_parse_xml(wsp__feed_ctx *c, const char *utf8, size_t len)
           XML_PARSE_NOWARNING | XML_PARSE_IGNORE_ENC | XML_PARSE_NOCDATA |
           XML_PARSE_COMPACT);
   if (!ctxt->wellFormed || !ctxt->nsWellFormed)
-    c->meta->ill_formed = 1;
+    c->meta->ill_formed = 1; /* (may already be set: encoding guessed) */
   root = doc ? xmlDocGetRootElement(doc) : NULL;
   if (!root) {
     rc = wsp_err_set(c->err, WSP_PARSE, "feed: not XML (no root element)");
