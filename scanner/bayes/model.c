@@ -14,6 +14,7 @@
 
 #define HEADER_SIZE 160u
 #define NP WSP_BAYES_PARTS
+#define LOGC 256u
 #define ENTRY_SIZE 16u
 static const char magic[8] = {'W', 'S', 'P', 'B', 'A', 'Y', 'E', 'S'};
 
@@ -26,6 +27,7 @@ struct wsp_bayes_model {
   wsp_bayes_config cfg;
   double a[NP], b; /* calibration, see model.h */
   uint64_t posts[2], tokens[2];
+  double logc[LOGC]; /* log(c + alpha) for c < LOGC; fixed with alpha */
   entry *slots;
   size_t nslots; /* power of two, 2^bits */
   unsigned bits;
@@ -140,6 +142,8 @@ static wsp_rc model_new(const wsp_bayes_config *cfg, size_t want,
   if (!(m = wsp_calloc(1, sizeof(*m))))
     return rc;
   m->cfg = *cfg;
+  for (unsigned c = 0; c < LOGC; c++)
+    m->logc[c] = log(c + cfg->alpha);
   for (int k = 0; k < NP; k++)
     m->a[k] = 1;
   m->b = 0;
@@ -235,11 +239,16 @@ static void log_denoms(const wsp_bayes_model *m, double d[2])
   d[1] = log((double)m->tokens[1] + av);
 }
 
+/* log(c + alpha), from the table for small counts. */
+static double log_count(const wsp_bayes_model *m, uint32_t c)
+{
+  return c < LOGC ? m->logc[c] : log(c + m->cfg.alpha);
+}
+
 static double lambda(const wsp_bayes_model *m, const entry *e,
                      const double d[2])
 {
-  double al = m->cfg.alpha;
-  return (log(e->c[1] + al) - d[1]) - (log(e->c[0] + al) - d[0]);
+  return (log_count(m, e->c[1]) - d[1]) - (log_count(m, e->c[0]) - d[0]);
 }
 
 static double prior(const wsp_bayes_model *m)

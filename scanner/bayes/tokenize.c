@@ -35,8 +35,19 @@ wsp_rc wsp_tok_opts_check(const wsp_tok_opts *o)
 
 uint64_t wsp_tok_hash(wsp_tok_kind k, const char *s, size_t n)
 {
-  return (wsp_hash64(s, n, WSP_TOK_SEED) & (UINT64_MAX >> 2)) |
-         ((uint64_t)(k & 3) << 62);
+  uint64_t h;
+
+  if (n <= 8) {
+    /* most tokens (character n-grams) are short: one mixing round over the
+    ** bytes packed little-endian, keyed by the length */
+    uint64_t v = 0;
+    for (size_t i = n; i-- > 0;)
+      v = (v << 8) | (unsigned char)s[i];
+    h = wsp_hash64_mix(WSP_TOK_SEED + n, v);
+  } else {
+    h = wsp_hash64(s, n, WSP_TOK_SEED);
+  }
+  return (h & (UINT64_MAX >> 2)) | ((uint64_t)(k & 3) << 62);
 }
 
 wsp_tok_kind wsp_tok_kind_of_text(const char *s, size_t n)

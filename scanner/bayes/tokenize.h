@@ -22,8 +22,10 @@
 **   entity   "<wa>"           one per entity: "<kind>", and for countries and
 **            "<country:kamboja>" regions also "<kind:value>" (value cut at
 **                             max_token bytes)
-** A token's hash is wsp_hash64 of its printable form (seed WSP_TOK_SEED)
-** with the top two bits replaced by its kind, so a model can weigh the
+** A token's hash is wsp_hash64 of its printable form (seed WSP_TOK_SEED;
+** forms of at most 8 bytes: wsp_hash64_mix of the bytes packed
+** little-endian, keyed by the length) with the top two bits replaced by its
+** kind, so a model can weigh the
 ** families separately from hashes alone (WSP_TOK_KIND_OF).
 ** A post yields at most WSP_TOK_MAX_TOKENS tokens and considers at most
 ** max_words words; the rest is ignored (out->truncated is set), so hostile
