@@ -1190,12 +1190,14 @@ static void ages(struct ctx *c)
       " tahun", " thn",  " th", " years", " year", " yrs", " yo",
       " y.o",   "tahun", "thn", "th",     "yo",    "y.o",  NULL};
   static const char *const kw_find[] = {"usia", "umur", "age", NULL};
-  for (size_t i = 0; i < c->len; i++) {
+  /* found: where the keyword search hit; the next search starts after it
+  ** (or after the match), so the loop always advances */
+  for (size_t i = 0, found = 0; i < c->len; i = (i > found ? i : found) + 1) {
     size_t n, p, e, k;
     int lo = -1, hi = -1, q = 0; /* q: 1 min, 2 max */
     char val[32];
 
-    i = next_of(c, i, kw_find);
+    i = found = next_of(c, i, kw_find);
     if (i >= c->len)
       break;
     if (i >= 3 && memcmp(c->t + i - 3, "ber", 3) == 0 && word_start(c, i - 3))

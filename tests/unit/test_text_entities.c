@@ -221,6 +221,9 @@ static void ages_and_places(void **state)
       {"age 21 to 30 years", WSP_ENT_AGE, "21-30", "age 21 to 30 years"},
       {"usia min 17", WSP_ENT_AGE, ">=17", "usia min 17"},
       {"usia kandungan", WSP_ENT_AGE, NULL, NULL},
+      {"wanita berusia 20 tahun", WSP_ENT_AGE, "20", "berusia 20 tahun"},
+      /* fuzz regression: "ber" + "usia" not followed by an age looped */
+      {"berusiaan muda berusia", WSP_ENT_AGE, NULL, NULL},
       {"kerja di KAMBOJA", WSP_ENT_COUNTRY, "cambodia", "KAMBOJA"},
       {"ke Phnom  Penh", WSP_ENT_COUNTRY, "cambodia/phnom penh", "Phnom  Penh"},
       {"\xF0\x9D\x90\x8C\xF0\x9D\x90\x98\xF0\x9D\x90\x80\xF0\x9D\x90\x8D\xF0"
