@@ -375,7 +375,8 @@ void wsp_bayes_explain(const wsp_bayes_model *m, const wsp_tokens *t, size_t k,
                        wsp_bayes_token_weight *pos, size_t *npos,
                        wsp_bayes_token_weight *neg, size_t *nneg)
 {
-  wsp_bayes_explain_kinds(m, t, WSP_BAYES_EXPLAIN_ALL, k, pos, npos, neg, nneg);
+  wsp_bayes_explain_kinds(m, t, WSP_BAYES_EXPLAIN_READABLE, k, pos, npos, neg,
+                          nneg);
 }
 
 /* Calibration: logistic regression of Platt's regularised targets t_i on

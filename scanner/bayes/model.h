@@ -169,10 +169,13 @@ void wsp_bayes_result_from_parts(const wsp_bayes_model *m,
 #define WSP_BAYES_EXPLAIN_READABLE                                             \
   ((1u << WSP_TOK_WORD) | (1u << WSP_TOK_BIGRAM) | (1u << WSP_TOK_ENTITY))
 
-/* The strongest tokens of t for (weight > 0) and against (weight < 0) scam:
-** fills up to k entries of pos and neg (either may be NULL) in decreasing
-** |weight|, setting *npos / *nneg (may be NULL). t must be unique (as left
-** by wsp_bayes_score); token pointers point into t. Thread-safe. */
+/* The strongest readable tokens of t (words, bigrams, entities: character
+** n-grams each carry little weight and mean little to a reviewer) for
+** (weight > 0) and against (weight < 0) scam: fills up to k entries of pos
+** and neg (either may be NULL) in decreasing |weight|, setting *npos / *nneg
+** (may be NULL). t must be unique (as left by wsp_bayes_score); token
+** pointers point into t. Thread-safe. Same as wsp_bayes_explain_kinds with
+** WSP_BAYES_EXPLAIN_READABLE. */
 void wsp_bayes_explain(const wsp_bayes_model *m, const wsp_tokens *t, size_t k,
                        wsp_bayes_token_weight *pos, size_t *npos,
                        wsp_bayes_token_weight *neg, size_t *nneg);
