@@ -5,6 +5,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "match/rules.h"
+#include "text/normalize.h"
 
 #include <cJSON.h>
 #include <stdlib.h>
@@ -31,19 +32,32 @@ static const char help[] =
     "                    default rules/)\n"
     "  --cache-dir DIR   compiled-database cache (default $WSP_CACHE_DIR,\n"
     "                    $XDG_CACHE_HOME/waspada, ~/.cache/waspada)\n"
-    "  --no-cache        neither read nor write the cache\n";
+    "  --no-cache        neither read nor write the cache\n"
+    "  --raw             match the texts as they are (default: normalised\n"
+    "                    as in the scanner: NFKC, case folding, "
+    "de-obfuscation)\n";
 
-enum { OPT_RULES = WSP_OPT_FIRST_CMD, OPT_CACHE_DIR, OPT_NO_CACHE };
+enum { OPT_RULES = WSP_OPT_FIRST_CMD, OPT_CACHE_DIR, OPT_NO_CACHE, OPT_RAW };
 
 #define MAX_RULE_PATHS 64
 #define MAX_LINE (16u << 20)
 
-/* The one place where text is prepared for the rules (normalisation plugs
-** in here later). Returns the text to scan. */
+/* The one place where text is prepared for the rules: normalisation (as in
+** the pipeline) unless --raw. Returns the text to scan (valid until the next
+** call) or NULL on error. */
+static wsp_norm g_norm;
+static int g_raw;
+
 static const char *prepare_text(const char *in, size_t len, size_t *out_len)
 {
-  *out_len = len;
-  return in;
+  if (g_raw) {
+    *out_len = len;
+    return in;
+  }
+  if (wsp_text_normalize(in, len, &g_norm) != WSP_OK)
+    return NULL;
+  *out_len = g_norm.len;
+  return g_norm.text;
 }
 
 static wsp_rc transform(void *ud, const char *in, size_t len, const char **out,
@@ -51,7 +65,7 @@ static wsp_rc transform(void *ud, const char *in, size_t len, const char **out,
 {
   (void)ud;
   *out = prepare_text(in, len, out_len);
-  return WSP_OK;
+  return *out ? WSP_OK : WSP_ENCODING;
 }
 
 typedef struct diag_ctx {
@@ -378,6 +392,7 @@ int wsp_cmd_rules(wsp_cli *cli, int argc, char **argv)
       {"rules", required_argument, NULL, OPT_RULES},
       {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
       {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+      {"raw", no_argument, NULL, OPT_RAW},
       {NULL, 0, NULL, 0}};
   const char *rule_paths[MAX_RULE_PATHS];
   size_t nrule_paths = 0;
@@ -400,6 +415,9 @@ int wsp_cmd_rules(wsp_cli *cli, int argc, char **argv)
     case OPT_NO_CACHE:
       ro.no_cache = 1;
       break;
+    case OPT_RAW:
+      g_raw = 1;
+      break;
     default:
       return WSP_EXIT_USAGE;
     }
@@ -420,7 +438,10 @@ int wsp_cmd_rules(wsp_cli *cli, int argc, char **argv)
     }
     if (n == 0)
       paths[n++] = "rules";
-    return cmd_check(cli, paths, n, &ro);
+    wsp_norm_init(&g_norm);
+    int code = cmd_check(cli, paths, n, &ro);
+    wsp_norm_cleanup(&g_norm);
+    return code;
   }
   if (strcmp(action, "test") == 0) {
     if (optind >= argc)
@@ -430,7 +451,10 @@ int wsp_cmd_rules(wsp_cli *cli, int argc, char **argv)
                                  argv[optind + 1]);
     if (nrule_paths == 0)
       rule_paths[nrule_paths++] = "rules";
-    return cmd_test(cli, rule_paths, nrule_paths, argv[optind], &ro);
+    wsp_norm_init(&g_norm);
+    int code = cmd_test(cli, rule_paths, nrule_paths, argv[optind], &ro);
+    wsp_norm_cleanup(&g_norm);
+    return code;
   }
   return wsp_cli_usage_error(cli, "unknown action '%s' (check or test)",
                              action);
