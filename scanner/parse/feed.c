@@ -153,8 +153,10 @@ static wsp_rc resolve_links(const char *html, const char *base, wsp_buf *out)
   wsp_buf_reset(out);
   while (*p && rc == WSP_OK) {
     size_t name = 0;
-    if ((lower((unsigned char)p[0]) == 'h' && lower((unsigned char)p[1]) == 'r' &&
-         lower((unsigned char)p[2]) == 'e' && lower((unsigned char)p[3]) == 'f'))
+    if ((lower((unsigned char)p[0]) == 'h' &&
+         lower((unsigned char)p[1]) == 'r' &&
+         lower((unsigned char)p[2]) == 'e' &&
+         lower((unsigned char)p[3]) == 'f'))
       name = 4;
     else if (lower((unsigned char)p[0]) == 's' &&
              lower((unsigned char)p[1]) == 'r' &&
@@ -174,9 +176,9 @@ static wsp_rc resolve_links(const char *html, const char *base, wsp_buf *out)
           quote = *q++;
         }
         v = q;
-        while (*q && (quote ? *q != quote
-                            : !(*q == ' ' || *q == '>' || *q == '\t' ||
-                                *q == '\n')))
+        while (*q &&
+               (quote ? *q != quote
+                      : !(*q == ' ' || *q == '>' || *q == '\t' || *q == '\n')))
           q++;
         e = q;
         if (e > v && (size_t)(e - v) < 4096) {
@@ -213,8 +215,9 @@ static wsp_rc html_text(const char *html, const char *base, wsp_buf *out)
   wsp_buf abs;
 
   wsp_buf_init(&abs, WSP_POST_MAX_TEXT * 2u);
-  if (base && *base && (strstr(html, "href") || strstr(html, "src") ||
-                        strstr(html, "HREF") || strstr(html, "SRC"))) {
+  if (base && *base &&
+      (strstr(html, "href") || strstr(html, "src") || strstr(html, "HREF") ||
+       strstr(html, "SRC"))) {
     if ((rc = resolve_links(html, base, &abs)) != WSP_OK) {
       wsp_buf_cleanup(&abs);
       return rc;
@@ -297,8 +300,8 @@ wsp_rc wsp__feed_emit(wsp__feed_ctx *c, const wsp__feed_item *it)
   /* title as text */
   if (it->title && *it->title) {
     if (is_html(it->title_html, it->title)) {
-      if ((rc = html_text(it->title, it->base ? it->base : c->in->url,
-                          &tmp)) != WSP_OK)
+      if ((rc = html_text(it->title, it->base ? it->base : c->in->url, &tmp)) !=
+          WSP_OK)
         goto done;
       if ((rc = wsp__buf_append_clip(&title, tmp.data ? tmp.data : "",
                                      tmp.len)) != WSP_OK)
@@ -533,7 +536,8 @@ wsp_feed_format wsp_feed_sniff(const char *body, size_t len,
     return WSP_FEED_JSONLD;
   if (s[0] == '<' || (unsigned char)s[0] >= 0x80 || s[0] == 0) {
     if (ifind(s, lim < 2048 ? lim : 2048, "<!doctype html") ||
-        ifind(s, lim < 2048 ? lim : 2048, "<html"))
+        ifind(s, lim < 2048 ? lim : 2048, "<html") ||
+        ifind(s, lim, "application/ld+json"))
       return WSP_FEED_JSONLD;
     return sniff_xml_root(s, lim);
   }
@@ -561,7 +565,8 @@ static wsp_rc parse_jsonl(wsp__feed_ctx *c, const char *s, size_t len)
       continue;
     if (c->meta->items + c->meta->skipped >= WSP__FEED_MAX_ITEMS)
       break;
-    rc = wsp_post_from_json(s + a, end - a, c->in->source, &p, NULL);
+    rc = wsp_post_from_json(s + a, end - a,
+                            c->in->source ? c->in->source : "feed", &p, NULL);
     if (rc == WSP_NOMEM)
       return rc;
     if (rc != WSP_OK || !p) {

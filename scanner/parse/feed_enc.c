@@ -327,6 +327,9 @@ static void set_name(char *dst, size_t size, const char *name)
     return;
   strncpy(dst, name, size - 1);
   dst[size - 1] = 0;
+  for (char *p = dst; *p; p++)
+    if (*p >= 'a' && *p <= 'z')
+      *p = (char)(*p - 32);
 }
 
 wsp_rc wsp__feed_to_utf8(const char *body, size_t len, const char *content_type,

@@ -44,7 +44,7 @@ typedef struct wsp__feed_item {
   const char *extra; /* plain text appended after body (links, salary) */
   const char *raw;   /* evidence bytes; NULL: none */
   size_t raw_len;
-  const char *base;   /* base URL for relative links inside HTML, or NULL */
+  const char *base;  /* base URL for relative links inside HTML, or NULL */
   int64_t published; /* epoch seconds, 0 unknown */
   int title_html, body_html; /* WSP__TEXT, WSP__HTML or WSP__MAYBE_HTML */
 } wsp__feed_item;

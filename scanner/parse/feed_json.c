@@ -588,7 +588,9 @@ wsp_feed_format wsp__feed_sniff_json(const void *cjson_root)
 wsp_rc wsp__feed_parse_json(wsp__feed_ctx *c, const char *utf8, size_t len,
                             wsp_feed_format format)
 {
-  cJSON *root = cJSON_ParseWithLength(utf8, len);
+  /* utf8[len] is NUL (a wsp_buf): parsing len + 1 bytes with
+  ** require_null_terminated rejects trailing data (JSONL is not one doc) */
+  cJSON *root = cJSON_ParseWithLengthOpts(utf8, len + 1, NULL, 1);
   wsp_feed_format f;
   wsp_rc rc;
 

@@ -1023,7 +1023,8 @@ wsp_rc wsp__feed_parse_xml(wsp__feed_ctx *c, const char *utf8, size_t len)
     rc = parse_rss(c, doc, root, 0);
   else if (strcmp((const char *)root->name, "RDF") == 0)
     rc = parse_rss(c, doc, root, 1);
-  else if (xmlStrcasecmp(root->name, (const xmlChar *)"html") == 0) {
+  else if (xmlStrcasecmp(root->name, (const xmlChar *)"html") == 0 ||
+           strstr(utf8, "application/ld+json")) {
     xmlFreeDoc(doc);
     doc = NULL;
     rc = wsp__feed_parse_jsonld_html(c, utf8, len);
