@@ -128,6 +128,36 @@ static void test_tokenize_cgrams_and_limits(void **state)
   wsp_tokens_cleanup(&t);
 }
 
+static void test_tokenize_hostile(void **state)
+{
+  (void)state;
+  wsp_tok_opts o;
+  wsp_tokens t;
+  size_t n = 1u << 20;
+  char *big = malloc(n);
+  assert_non_null(big);
+  wsp_tok_opts_default(&o);
+  wsp_tokens_init(&t);
+  /* 1 MB of short distinct-ish words: bounded by max_words and the cap */
+  for (size_t i = 0; i < n; i++)
+    big[i] = (i % 7 == 6) ? ' ' : (char)('a' + (i * 31 + i / 7) % 26);
+  assert_int_equal(wsp_tokenize(&o, big, n, NULL, &t), WSP_OK);
+  assert_true(t.truncated);
+  assert_true(t.count <= WSP_TOK_MAX_TOKENS);
+  /* random bytes, invalid UTF-8 included: no crash, forms stay in bounds */
+  uint64_t st = 1;
+  for (size_t i = 0; i < n; i++) {
+    st = st * 6364136223846793005ull + 1442695040888963407ull;
+    big[i] = (char)(st >> 56);
+  }
+  assert_int_equal(wsp_tokenize(&o, big, n, NULL, &t), WSP_OK);
+  for (size_t i = 0; i < t.count; i++)
+    assert_true((size_t)t.items[i].off + t.items[i].len <= t.text_len);
+  wsp_tokens_unique(&t);
+  free(big);
+  wsp_tokens_cleanup(&t);
+}
+
 static void test_tokens_unique(void **state)
 {
   (void)state;
@@ -585,6 +615,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tokenize_words_numbers_bigrams),
       cmocka_unit_test(test_tokenize_cgrams_and_limits),
+      cmocka_unit_test(test_tokenize_hostile),
       cmocka_unit_test(test_tokens_unique),
       cmocka_unit_test(test_counts_and_probabilities),
       cmocka_unit_test(test_explain),
