@@ -99,7 +99,7 @@ static int print_row(void *ud, const wsp_feed_row *r)
   time_or(r->next_poll, next,
           r->disabled_reason || !r->enabled ? "never" : "now");
   if (c->cli->json) {
-    fputs(c->n ? ",\n" : "[", stdout);
+    fputs(c->n ? ",\n{" : "[{", stdout);
     json_field("name", r->name, 0);
     json_field("state", state_of(r), 1);
     json_field("kind", r->kind, 1);
