@@ -690,9 +690,15 @@ static void pass_join(wsp_norm *n)
     /* candidate: a separator after a single word character (ASCII with no
     ** word byte before it, or any non-ASCII character, checked below) */
     /* 16 at a time: no candidate in t[p, p + 16)? */
-    while (p >= 2 && p + 16 <= len) {
-      v16u x0 = load16(t + p), x1 = load16(t + p - 1), x2 = load16(t + p - 2);
-      v16s h1 = (v16s)(x1 >= 0x80), h2 = (v16s)(x2 >= 0x80);
+    while (p >= 4 && p + 16 <= len) {
+      v16u x0 = load16(t + p), x1 = load16(t + p - 1), x2 = load16(t + p - 2),
+           x3 = load16(t + p - 3), x4 = load16(t + p - 4);
+      /* a non-ASCII character before the separator may be a one-letter
+      ** token, unless it is an emoji (F0 9F xx xx) or a symbol/dingbat
+      ** (E2 98..9F xx): after folding, those are never letters */
+      v16s emoji = (v16s)((x4 == 0xF0) & (x3 == 0x9F));
+      v16s dingbat = (v16s)((x3 == 0xE2) & (x2 >= 0x98) & (x2 <= 0x9F));
+      v16s h1 = (v16s)(x1 >= 0x80) & ~emoji & ~dingbat, h2 = (v16s)(x2 >= 0x80);
       v16s cand = sep16(x0) & ((letter16(x1) & ~alnum16(x2) & ~h2) | h1);
       if (any16(cand)) {
         p += first16(cand);
