@@ -592,10 +592,28 @@ static wsp_rc load_outlines(struct loader *ld, xmlNode *parent, int depth)
   return WSP_OK;
 }
 
+/* libxml2 2.9 reports errors through the SAX structured handler; keep the
+** first one (the last is often a consequence, "premature end of data"). */
+struct first_error {
+  int line;
+  char msg[256];
+};
+
+static void on_xml_error(void *ud, xmlErrorPtr e)
+{
+  xmlParserCtxtPtr ctxt = ud;
+  struct first_error *fe = ctxt ? ctxt->_private : NULL;
+  if (!fe || fe->msg[0] || !e || e->level < XML_ERR_ERROR)
+    return;
+  fe->line = e->line;
+  snprintf(fe->msg, sizeof(fe->msg), "%s", e->message ? e->message : "error");
+}
+
 wsp_rc wsp_feedlist_parse(const char *name, const char *dir, const char *text,
                           size_t len, wsp_feedlist **out, wsp_err *err)
 {
   struct loader ld = {.name = name, .err = err};
+  struct first_error fe = {0, ""};
   xmlParserCtxtPtr ctxt = NULL;
   xmlDocPtr doc = NULL;
   xmlNode *root, *body = NULL;
@@ -615,12 +633,22 @@ wsp_rc wsp_feedlist_parse(const char *name, const char *dir, const char *text,
   rc = WSP_NOMEM;
   if (!(ctxt = xmlNewParserCtxt()))
     goto done;
+  ctxt->_private = &fe;
+  ctxt->sax->serror = on_xml_error;
   doc = xmlCtxtReadMemory(ctxt, text, (int)len, name, NULL,
                           XML_PARSE_NONET | XML_PARSE_NOERROR |
                               XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
   if (!doc) {
     const xmlError *e = xmlCtxtGetLastError(ctxt);
     char msg[256] = "not well-formed XML";
+    if (fe.msg[0]) {
+      snprintf(msg, sizeof(msg), "%s", fe.msg);
+      size_t ml = strlen(msg);
+      while (ml && (msg[ml - 1] == '\n' || msg[ml - 1] == ' '))
+        msg[--ml] = '\0';
+      rc = wsp_err_set(err, WSP_PARSE, "%s:%d: %s", name, fe.line, msg);
+      goto done;
+    }
     if (e && e->message) {
       snprintf(msg, sizeof(msg), "%s", e->message);
       size_t ml = strlen(msg);
