@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/scanopts.h"
 #include "core/timeutil.h"
+#include "parse/feed.h"
 #include "pipeline/ingest.h"
 #include "store/store.h"
 
@@ -27,7 +28,9 @@ static const char help[] =
     "read.\n"
     "\n"
     "Options:\n"
-    "  --format FMT      auto (default) or jsonl\n"
+    "  --format FMT      auto (default), jsonl, or a feed document: rss,\n"
+    "                    atom, rdf, jsonfeed, mastodon, reddit, bluesky,\n"
+    "                    jsonld (JobPosting in HTML); auto sniffs each file\n"
     "  --jobs N          scan threads (default: number of CPUs)\n"
     "  --batch N         posts per database transaction (default 2000)\n"
     "  --source NAME     source name for posts without \"source\"\n"
@@ -155,8 +158,11 @@ int wsp_cmd_ingest(wsp_cli *cli, int argc, char **argv)
       wsp_cli_print_help(stdout, help);
       return WSP_EXIT_OK;
     case OPT_FORMAT:
-      if (strcmp(optarg, "auto") && strcmp(optarg, "jsonl"))
-        return wsp_cli_usage_error(cli, "--format: '%s' is not auto or jsonl",
+      if (wsp_feed_format_lookup(optarg) < 0)
+        return wsp_cli_usage_error(cli,
+                                   "--format: '%s' is not one of auto, jsonl, "
+                                   "rss, atom, rdf, jsonfeed, mastodon, "
+                                   "reddit, bluesky, jsonld",
                                    optarg);
       io.format = optarg;
       break;

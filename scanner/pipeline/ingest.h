@@ -17,7 +17,8 @@
 typedef struct wsp_ingest_opts {
   const char *const *inputs; /* paths; "-" is standard input */
   size_t n_inputs;
-  const char *format; /* "auto" (default) or "jsonl" */
+  const char *format; /* "auto" (default), "jsonl" or a feed format name
+                         (parse/feed.h: rss, atom, rdf, jsonfeed, ...) */
   const char *source; /* source name for posts without one; NULL: file */
   unsigned jobs;      /* scan workers; 0: number of CPUs */
   unsigned batch;     /* posts per transaction; 0: 2000 */
