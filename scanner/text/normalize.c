@@ -386,12 +386,22 @@ static wsp_rc pass_fold(const unsigned char *in, size_t len, wsp_norm *n,
             uint32_t *restrict mo = m + w;
             const unsigned char *restrict from = in + r;
             uint32_t base = (uint32_t)r;
-            for (size_t k = 0; k < run; k++) {
-              unsigned char d = from[k];
-              to[k] = (char)(d + (((unsigned)(d - 'A') < 26u) << 5));
+            if (run < 24) {
+              /* short runs (social text): a plain loop beats the set-up of
+              ** the vectorised one */
+              for (size_t k = 0; k < run; k++) {
+                unsigned char d = from[k];
+                to[k] = (char)(d + (((unsigned)(d - 'A') < 26u) << 5));
+                mo[k] = base + (uint32_t)k;
+              }
+            } else {
+              for (size_t k = 0; k < run; k++) {
+                unsigned char d = from[k];
+                to[k] = (char)(d + (((unsigned)(d - 'A') < 26u) << 5));
+              }
+              for (size_t k = 0; k < run; k++)
+                mo[k] = base + (uint32_t)k;
             }
-            for (size_t k = 0; k < run; k++)
-              mo[k] = base + (uint32_t)k;
           }
           w += run;
           r = e;
