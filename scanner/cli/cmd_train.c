@@ -5,6 +5,7 @@
 #include "bayes/features.h"
 #include "cli/commands.h"
 #include "core/timeutil.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,11 +58,92 @@ size_t wsp__cli_bayes_size(void);
 void wsp__cli_bayes_init(wsp__cli_bayes *o);
 int wsp__cli_bayes_option(wsp_cli *cli, wsp__cli_bayes *o, int key,
                           const char *arg);
+/* The gazetteer (for <country:..> tokens) and a featurising scratch, as
+** every DATA file and the reviews use them. Returns 0 or the exit code. */
+static int open_scratch(wsp_cli *cli, const wsp__cli_bayes *o,
+                        wsp_gazetteer **gaz, wsp_bayes_scratch **s)
+{
+  const char *gpath = o->gazetteer;
+  wsp_err err = {{0}};
+  wsp_rc rc;
+
+  *gaz = NULL;
+  *s = NULL;
+  if (gpath && strcmp(gpath, "none") == 0)
+    gpath = NULL; /* no places: no <country:..> tokens */
+  else if (o->cfg.tok.entities) {
+    if (!gpath && access("rules/gazetteer.tsv", R_OK) == 0)
+      gpath = "rules/gazetteer.tsv";
+  }
+  if (gpath && (rc = wsp_gazetteer_load(gpath, gaz, &err)) != WSP_OK)
+    return wsp_cli_fail(cli, WSP_EXIT_USAGE, "%s",
+                        err.msg[0] ? err.msg : wsp_strerror(rc));
+  if (wsp_bayes_scratch_new(*gaz, s) != WSP_OK)
+    return wsp_cli_fail(cli, WSP_EXIT_USAGE, "out of memory");
+  return 0;
+}
+
+struct review_load {
+  const wsp__cli_bayes *o;
+  wsp_bayes_scratch *s;
+  wsp_bayes_data *d;
+  wsp_rc rc;
+  size_t posts, scam;
+};
+
+static int add_review(void *ud, const char *text, size_t len, int is_scam)
+{
+  struct review_load *r = ud;
+  r->rc = wsp_bayes_featurize(r->s, &r->o->cfg.tok, text, len);
+  if (r->rc == WSP_OK)
+    r->rc = wsp_bayes_data_add(r->d, wsp_bayes_scratch_tokens(r->s), is_scam);
+  if (r->rc != WSP_OK)
+    return 1;
+  r->posts++;
+  r->scam += is_scam != 0;
+  return 0;
+}
+
+/* Add the reviewers' decisions in the database (latest decision per post,
+** scam or not_scam; unsure and escalate are left out) to d. */
+static int load_reviews(wsp_cli *cli, const wsp__cli_bayes *o,
+                        wsp_bayes_data *d)
+{
+  wsp_gazetteer *gaz = NULL;
+  wsp_store *st = NULL;
+  struct review_load r = {o, NULL, d, WSP_OK, 0, 0};
+  wsp_err err = {{0}};
+  wsp_rc rc;
+  int code;
+
+  if ((code = open_scratch(cli, o, &gaz, &r.s)) != 0)
+    goto done;
+  code = WSP_EXIT_USAGE;
+  if ((rc = wsp_store_open(cli->db_path, 0, &st, &err)) != WSP_OK) {
+    wsp_cli_fail(cli, code, "%s", err.msg);
+    goto done;
+  }
+  rc = wsp_store_labelled(st, add_review, &r, &err);
+  if (rc != WSP_OK || r.rc != WSP_OK) {
+    wsp_cli_fail(cli, code, "%s", rc != WSP_OK ? err.msg : wsp_strerror(r.rc));
+    goto done;
+  }
+  if (cli->verbosity > 0 && !cli->json)
+    fprintf(stderr, "%s: %zu reviewed posts (%zu scam, %zu not scam)\n",
+            cli->db_path, r.posts, r.scam, r.posts - r.scam);
+  code = 0;
+done:
+  wsp_store_free(st);
+  wsp_bayes_scratch_free(r.s);
+  wsp_gazetteer_free(gaz);
+  return code;
+}
+
 int wsp__cli_bayes_load(wsp_cli *cli, const wsp__cli_bayes *o, char **operands,
                         int n, wsp_bayes_data *d);
 
 static const char help[] =
-    "Usage: waspada train --out FILE [OPTIONS] DATA...\n"
+    "Usage: waspada train --out FILE [OPTIONS] [--from-reviews] DATA...\n"
     "\n"
     "Fit the naive Bayes scorer on labelled posts and save the model.\n"
     "DATA is a CSV (RFC 4180), TSV or JSONL file, told apart by its\n"
@@ -83,10 +165,13 @@ static const char help[] =
     "  --cgrams MIN-MAX    character n-grams inside words, 0 for none\n"
     "                      (default 2-5)\n"
     "  --no-bigrams        no word pairs\n"
-    "  --gazetteer FILE    places for <country:..> tokens (default\n"
+    "  --gazetteer FILE    places for <country:..> tokens, or none (default\n"
     "                      rules/gazetteer.tsv when present)\n"
     "  --no-calibrate      skip Platt calibration (p = sigmoid of raw odds)\n"
-    "  --threshold P       binary cut stored in the model (default 0.5)\n";
+    "  --threshold P       binary cut stored in the model (default 0.5)\n"
+    "  --from-reviews      also learn from the reviewers' decisions in the\n"
+    "                      database (--db): the latest decision per post,\n"
+    "                      scam or not_scam (unsure/escalate left out)\n";
 
 static const struct option bayes_longopts[] = {BAYES_LONGOPTS,
                                                {NULL, 0, NULL, 0}};
@@ -199,23 +284,13 @@ int wsp__cli_bayes_load(wsp_cli *cli, const wsp__cli_bayes *o, char **operands,
   wsp_gazetteer *gaz = NULL;
   wsp_bayes_scratch *s = NULL;
   progress_ctx pc = {cli, wsp_cli_progress_enabled(cli)};
-  const char *gpath = o->gazetteer;
-  int code = WSP_EXIT_USAGE;
+  int code;
   wsp_err err = {{0}};
   wsp_rc rc;
 
-  if (o->cfg.tok.entities) {
-    if (!gpath && access("rules/gazetteer.tsv", R_OK) == 0)
-      gpath = "rules/gazetteer.tsv";
-    if (gpath && (rc = wsp_gazetteer_load(gpath, &gaz, &err)) != WSP_OK) {
-      wsp_cli_fail(cli, code, "%s", err.msg[0] ? err.msg : wsp_strerror(rc));
-      goto done;
-    }
-  }
-  if (wsp_bayes_scratch_new(gaz, &s) != WSP_OK) {
-    code = wsp_cli_fail(cli, WSP_EXIT_USAGE, "out of memory");
+  if ((code = open_scratch(cli, o, &gaz, &s)) != 0)
     goto done;
-  }
+  code = WSP_EXIT_USAGE;
   for (int i = 0; i < n; i++) {
     wsp_data_spec spec;
     if (wsp_data_spec_parse(operands[i], &o->defaults, &spec, &err) != WSP_OK) {
@@ -237,18 +312,21 @@ done:
   return code;
 }
 
+enum { OPT_FROM_REVIEWS = WSP__CLI_BAYES_OPT_END + 64 };
+
 int wsp_cmd_train(wsp_cli *cli, int argc, char **argv)
 {
   static const struct option longopts[] = {
       BAYES_LONGOPTS,
       {"out", required_argument, NULL, OPT_OUT},
+      {"from-reviews", no_argument, NULL, OPT_FROM_REVIEWS},
       {NULL, 0, NULL, 0}};
   wsp__cli_bayes o;
   wsp_bayes_data d;
   wsp_bayes_model *m = NULL;
   const char *out = NULL;
   wsp_err err = {{0}};
-  int c, code;
+  int c, code, from_reviews = 0;
   wsp_rc rc;
 
   wsp__cli_bayes_init(&o);
@@ -261,19 +339,25 @@ int wsp_cmd_train(wsp_cli *cli, int argc, char **argv)
       out = optarg;
       continue;
     }
+    if (c == OPT_FROM_REVIEWS) {
+      from_reviews = 1;
+      continue;
+    }
     if ((code = wsp__cli_bayes_option(cli, &o, c, optarg)) != 0)
       return code < 0 ? WSP_EXIT_USAGE : code;
   }
   if (!out)
     return wsp_cli_usage_error(cli, "--out FILE is required");
-  if (optind >= argc)
-    return wsp_cli_usage_error(cli, "no DATA file given");
+  if (optind >= argc && !from_reviews)
+    return wsp_cli_usage_error(cli, "no DATA file given (or --from-reviews)");
 
   uint64_t t0 = wsp_time_mono_ns();
   double t1 = 0, t2 = 0;
   wsp_bayes_data_init(&d);
   if ((code = wsp__cli_bayes_load(cli, &o, argv + optind, argc - optind, &d)) !=
       0)
+    goto done;
+  if (from_reviews && (code = load_reviews(cli, &o, &d)) != 0)
     goto done;
   code = WSP_EXIT_USAGE;
   if (d.nscam == 0 || d.nscam == d.count) {
