@@ -520,6 +520,23 @@ static wsp_rc pass_fold(const unsigned char *in, size_t len, wsp_norm *n,
       t = n->text;
       m = n->map;
     }
+    /* fancy words: more letters that fold to one ASCII letter each (cache
+    ** hits) are copied without the general bookkeeping above */
+    if (last == LAST_ALNUM) {
+      while (r < len && in[r] >= 0x80) {
+        int32_t cp2;
+        size_t sl2 = wsp__utf8_decode(in + r, len - r, &cp2);
+        const struct fold_ent *f2;
+        if (cp2 < 0)
+          break;
+        f2 = &s->cache[(uint32_t)cp2 & (CACHE_SLOTS - 1)];
+        if (f2->cp != cp2 || f2->cls != (C_WORD | C_ASCII_ALNUM) || f2->n != 1)
+          break;
+        t[w] = f2->b[0];
+        m[w++] = (uint32_t)r;
+        r += sl2;
+      }
+    }
   }
   n->len = w;
   return WSP_OK;
