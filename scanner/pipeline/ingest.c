@@ -101,6 +101,9 @@ static wsp_rc input_kind_of(const char *path, const char *format, input_kind *k,
       i++;
     if (i == (size_t)n) { /* blank: an empty JSONL file */
       k->jsonl = 1;
+    } else if (head[i] == '<' || head[i] == '[' || head[i] == '\0' ||
+               (unsigned char)head[i] >= 0xef) {
+      /* markup, a JSON array or UTF-16/32: the parser decides */
     } else {
       char c = head[i];
       wsp_free(head);

@@ -69,6 +69,14 @@ check "stdin jsonfeed" 1 "$(echo "$out" | jget 'v["flagged"]')"
 out=$("$W" ingest --db "$tmp/f.db" $RULES --json --format atom "$F/feed.atom")
 check "--format atom" 2 "$(echo "$out" | jget 'v["scanned"]')"
 
+# the other formats are sniffed too (Mastodon, Bluesky array, Reddit, JSON-LD)
+X=tests/fixtures/feeds
+out=$("$W" ingest --db "$tmp/o.db" $RULES --json "$X/waspada/mastodon_timeline.json" \
+  "$X/atproto/derived/author-feed.test.ts.snap__export1.feed.json" \
+  "$X/waspada/reddit_listing.json" "$X/waspada/jobposting.html")
+check "other formats scanned" 11 "$(echo "$out" | jget 'v["scanned"]')"
+check "other formats errors" 0 "$(echo "$out" | jget 'v["errors"]')"
+
 # 4. not a feed: refused before anything is read (exit 2, file named)
 printf 'just text\n' > "$tmp/notes.txt"
 err=$("$W" ingest $OPTS "$tmp/notes.txt" 2>&1 >/dev/null)
