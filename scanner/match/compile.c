@@ -67,8 +67,10 @@ void wsp_rules_free(wsp_rules *r)
 {
   if (!r || atomic_fetch_sub(&r->refs, 1) != 1)
     return;
-  for (size_t i = 0; i < r->npats; i++)
+  for (size_t i = 0; i < r->npats; i++) {
     pcre2_code_free(r->pats[i].re);
+    pcre2_code_free(atomic_load(&r->pats[i].jit));
+  }
   for (size_t i = 0; i < r->nrules; i++)
     wsp__cond_cleanup(&r->rules[i].cond);
   hs_free_scratch(r->proto_scratch);

@@ -612,7 +612,7 @@ wsp_rc wsp__pattern_pcre(wsp_pattern_int *p, char *msg, size_t msgsz,
     *erroff = off;
     return errcode == PCRE2_ERROR_NOMEMORY ? WSP_NOMEM : WSP_COMPILE;
   }
-  (void)pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE); /* falls back if none */
+  atomic_init(&p->jit, NULL); /* JIT on first use (matcher.c) */
   return WSP_OK;
 }
 
@@ -1439,6 +1439,7 @@ static void rollback(wsp_rules *r, size_t nrules, size_t npats)
   idtab *t = tab_of(r);
   for (size_t i = npats; i < r->npats; i++) {
     pcre2_code_free(r->pats[i].re);
+    pcre2_code_free(atomic_load(&r->pats[i].jit));
     r->pats[i].re = NULL;
   }
   for (size_t i = nrules; i < r->nrules; i++)

@@ -51,7 +51,11 @@ typedef struct wsp_pattern_int {
   uint32_t hs_flags;
   uint32_t pcre_flags;
   unsigned local; /* index inside the rule */
-  pcre2_code *re; /* always compiled (validation, confirm, spans) */
+  pcre2_code *re; /* always compiled (validation, confirm, spans); never
+                     modified after load, so threads may share it */
+  _Atomic(pcre2_code *) jit; /* JIT-compiled copy made on first use (JIT
+                                compile of every pattern at load would be
+                                most of the warm load time); CAS-published */
 } wsp_pattern_int;
 
 /* Bump allocator for strings and arrays that live as long as the set. */

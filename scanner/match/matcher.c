@@ -242,22 +242,49 @@ static int is_ws(unsigned char c)
          c == '\v';
 }
 
+/* Offset of the first whitespace that is not a lone ' ' (a control
+** whitespace character, or the second of two spaces ... then the first of
+** them), or len. Eight bytes at a time: per-byte work only where a word holds
+** a byte below 0x20 or two adjacent spaces. */
+static size_t first_noncanonical(const unsigned char *s, size_t len)
+{
+  const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  size_t i = 0;
+  uint64_t prev_top = 0; /* top byte of the previous word may be a space */
+
+  for (; i + 8 <= len; i += 8) {
+    uint64_t x, y, lt, sp;
+    memcpy(&x, s + i, 8);
+    lt = (x - 0x20 * ones) & ~x & highs; /* some byte < 0x20 */
+    y = x ^ (0x20 * ones);
+    sp = (y - ones) & ~y & highs; /* spaces (exact up to the first) */
+    if (!lt && !(sp & (sp << 8)) && !(prev_top && (sp & 0x80))) {
+      prev_top = sp >> 63;
+      continue;
+    }
+    break; /* look closely from here */
+  }
+  if (i > 0 && s[i - 1] == ' ')
+    i--; /* a run may start in the previous word */
+  for (; i < len; i++) {
+    unsigned char c = s[i];
+    if (c > ' ')
+      continue;
+    if (c != ' ' ? is_ws(c) : (i + 1 < len && is_ws(s[i + 1])))
+      return i;
+  }
+  return len;
+}
+
 /* t itself when its whitespace is already canonical (single spaces), else a
 ** copy in m->canon with each ASCII whitespace run as one space. */
 static const char *canonical_view(wsp_matcher *m, const char *t, size_t len,
                                   size_t *out_len, wsp_rc *rc)
 {
   const unsigned char *s = (const unsigned char *)t;
-  size_t i = 0;
+  size_t i = first_noncanonical(s, len);
   *rc = WSP_OK;
   *out_len = len;
-  for (; i < len; i++) {
-    unsigned char c = s[i];
-    if (c > ' ')
-      continue;
-    if (c != ' ' ? is_ws(c) : (i + 1 < len && is_ws(s[i + 1])))
-      break;
-  }
   if (i == len)
     return t;
   if (m->canoncap < len + 1) {
@@ -284,12 +311,35 @@ static const char *canonical_view(wsp_matcher *m, const char *t, size_t len,
   return m->canon;
 }
 
+/* The JIT-compiled copy of p's regex, made and published on first use (the
+** shared p->re is never modified, so concurrent first uses are safe: the
+** loser of the race frees its copy). Falls back to p->re without memory. */
+static const pcre2_code *jit_code(const wsp_pattern_int *p)
+{
+  wsp_pattern_int *mp = (wsp_pattern_int *)p; /* lazily filled cache */
+  pcre2_code *c = atomic_load_explicit(&mp->jit, memory_order_acquire);
+  if (c)
+    return c;
+  pcre2_code *copy = pcre2_code_copy(p->re);
+  if (!copy)
+    return p->re;
+  (void)pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE); /* interpreter if not */
+  pcre2_code *expected = NULL;
+  if (!atomic_compare_exchange_strong_explicit(&mp->jit, &expected, copy,
+                                               memory_order_acq_rel,
+                                               memory_order_acquire)) {
+    pcre2_code_free(copy);
+    return expected;
+  }
+  return copy;
+}
+
 /* 1 if p matches text from offset start; start/end of the match filled. */
 static int pcre_find(wsp_matcher *m, const wsp_pattern_int *p, const char *t,
                      size_t len, size_t start, size_t *ms, size_t *me)
 {
-  int rc = pcre2_match(p->re, (PCRE2_SPTR)t, len, start, PCRE2_NO_UTF_CHECK,
-                       m->md, m->mctx);
+  int rc = pcre2_match(jit_code(p), (PCRE2_SPTR)t, len, start,
+                       PCRE2_NO_UTF_CHECK, m->md, m->mctx);
   if (rc < 0) {
     if (rc != PCRE2_ERROR_NOMATCH)
       WSP_LOG(WSP_LOG_DEBUG, "match", "pcre2 error %d on pattern %s", rc,
