@@ -181,6 +181,10 @@ static wsp_rc resolve_links(const char *html, const char *base, wsp_buf *out)
                       : !(*q == ' ' || *q == '>' || *q == '\t' || *q == '\n')))
           q++;
         e = q;
+        while (v < e && (*v == ' ' || *v == '\t' || *v == '\n'))
+          v++; /* href=" /a " */
+        while (e > v && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n'))
+          e--;
         if (e > v && (size_t)(e - v) < 4096) {
           char ref[4096], *abs;
           memcpy(ref, v, (size_t)(e - v));
@@ -195,7 +199,7 @@ static wsp_rc resolve_links(const char *html, const char *base, wsp_buf *out)
             run = e;
           }
         }
-        p = e > p ? e : p + 1;
+        p = q > p ? q : p + 1;
         continue;
       }
     }

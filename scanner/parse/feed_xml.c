@@ -734,6 +734,12 @@ static wsp_rc rss_item(wsp__feed_ctx *c, xmlDoc *doc, const xmlNode *item,
   }
   if (!desc)
     desc = child(item, rss_el, "fullitem");
+  if (!desc)
+    desc = child(item, rss_el, "summary");
+  else if (!content && (n = child(item, rss_el, "summary")) && !f->body.len) {
+    copy_field(&f->body, n); /* <summary> beside <description>: keep both */
+    body_node = n;
+  }
   if (desc) {
     const xmlNode *el = desc->children;
     int has_elements = 0;

@@ -298,6 +298,20 @@ static verdict clause(const char *cl, const result *r, wsp_buf *lit, wsp_buf *a,
     if (!is_title && !is_body && !is_other)
       return C_UNCHECKED;
     textify(wsp_buf_str(lit), 1, a);
+    if (p && (is_title || is_body)) {
+      /* feedparser's value is HTML for some types and plain text for
+      ** others (text/plain "<blink>"): either reading may match */
+      wsp_buf plain;
+      int ok;
+      wsp_buf_init(&plain, 1u << 22);
+      textify(wsp_buf_str(lit), 0, &plain);
+      textify(is_title ? (p->title ? p->title : "") : p->text, 0, b);
+      ok = is_title ? strcmp(wsp_buf_str(&plain), wsp_buf_str(b)) == 0
+                    : strstr(wsp_buf_str(b), wsp_buf_str(&plain)) != NULL;
+      wsp_buf_cleanup(&plain);
+      if (ok)
+        return C_PASS;
+    }
     if (!p) {
       /* No post: the item had no text at all (a post needs text), which is
       ** only wrong if a title or content with text was expected. */
@@ -324,8 +338,35 @@ typedef struct tally {
   size_t files, parsed, not_bozo, bozo, checked, mapped;
 } tally;
 
-/* Split expr on top-level " and " and evaluate; returns the file verdict. */
+static verdict evaluate_and(const char *expr, const result *r,
+                            int *any_checked);
+
+/* Top-level " or ": any alternative may hold. */
 static verdict evaluate(const char *expr, const result *r, int *any_checked)
+{
+  char q = 0;
+  for (const char *t = expr; *t; t++) {
+    if (q) {
+      if (*t == '\\' && t[1])
+        t++;
+      else if (*t == q)
+        q = 0;
+    } else if (*t == '\'' || *t == '"') {
+      q = *t;
+    } else if (strncmp(t, " or ", 4) == 0) {
+      char *left = strndup(expr, (size_t)(t - expr));
+      int c1 = 0, c2 = 0;
+      verdict v1 = evaluate_and(left, r, &c1);
+      verdict v2 = evaluate(t + 4, r, &c2);
+      free(left);
+      *any_checked = c1 || c2;
+      return v1 == C_PASS || v2 == C_PASS ? C_PASS : C_FAIL;
+    }
+  }
+  return evaluate_and(expr, r, any_checked);
+}
+
+static verdict evaluate_and(const char *expr, const result *r, int *any_checked)
 {
   char *copy = strdup(expr), *s = copy;
   wsp_buf lit, a, b;
