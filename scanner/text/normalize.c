@@ -367,8 +367,9 @@ static wsp_rc pass_fold(const unsigned char *in, size_t len, wsp_norm *n,
           while (e + 17 <= len) {
             v16u x = load16((const char *)in + e),
                  y = load16((const char *)in + e + 1);
+            /* x < 0x20 or x >= 0x7F: one unsigned compare */
             v16s stop =
-                (v16s)((x < 0x20) | (x >= 0x7F) | ((x == ' ') & (y == ' ')));
+                (v16s)(((v16u)(x - 0x20) > 0x5E) | ((x == ' ') & (y == ' ')));
             if (any16(stop)) {
               e += first16(stop);
               break;
@@ -693,18 +694,19 @@ static unsigned char jclass(unsigned char c)
 
 static v16s letter16(v16u x)
 {
-  return (v16s)((x >= 'a') & (x <= 'z'));
+  return (v16s)((v16u)(x - 'a') <= 25);
 }
 
 static v16s alnum16(v16u x)
 {
-  return (v16s)(((x >= 'a') & (x <= 'z')) | ((x >= '0') & (x <= '9')));
+  return (v16s)(((v16u)(x - 'a') <= 25) | ((v16u)(x - '0') <= 9));
 }
 
 static v16s sep16(v16u x)
 {
-  return (v16s)((x == ' ') | (x == '.') | (x == '-') | (x == '_') | (x == '*') |
-                (x == '/') | (x == '|') | (x == '~') | (x == '+'));
+  /* ' ', '_', '|', '~' and the range '*'..'/' without ',' */
+  return (v16s)((x == ' ') | (((v16u)(x - '*') <= 5) & (x != ',')) |
+                (x == '_') | (x == '|') | (x == '~'));
 }
 
 static void pass_join(wsp_norm *n)
@@ -718,16 +720,24 @@ static void pass_join(wsp_norm *n)
     ** word byte before it, or any non-ASCII character, checked below) */
     /* 16 at a time: no candidate in t[p, p + 16)? */
     while (p >= 4 && p + 16 <= len) {
-      v16u x0 = load16(t + p), x1 = load16(t + p - 1), x2 = load16(t + p - 2),
-           x3 = load16(t + p - 3), x4 = load16(t + p - 4);
-      /* a non-ASCII character before the separator may be a one-letter
-      ** token, unless it is an emoji (F0 9F xx xx) or a symbol/dingbat
-      ** (E2 98..9F xx): after folding, those are never letters */
-      v16s emoji = (v16s)((x4 == 0xF0) & (x3 == 0x9F));
-      v16s dingbat = (v16s)((x3 == 0xE2) & (x2 >= 0x98) & (x2 <= 0x9F));
-      v16s h1 = (v16s)(x1 >= 0x80) & ~emoji & ~dingbat, h2 = (v16s)(x2 >= 0x80);
-      v16s cand = sep16(x0) & ((letter16(x1) & ~alnum16(x2) & ~h2) | h1);
+      v16u x0 = load16(t + p), x1 = load16(t + p - 1), x2 = load16(t + p - 2);
+      v16s s0 = sep16(x0), h1 = (v16s)x1 < 0;
+      v16s w2 = alnum16(x2) | ((v16s)x2 < 0);
+      v16s cand = s0 & ((letter16(x1) & ~w2) | h1);
       if (any16(cand)) {
+        if (any16(s0 & h1)) {
+          /* a non-ASCII character before the separator may be a one-letter
+          ** token, unless it is an emoji (F0 9F xx xx) or a symbol/dingbat
+          ** (E2 98..9F xx): after folding, those are never letters */
+          v16u x3 = load16(t + p - 3), x4 = load16(t + p - 4);
+          v16s emoji = (v16s)((x4 == 0xF0) & (x3 == 0x9F));
+          v16s dingbat = (v16s)((x3 == 0xE2) & ((v16u)(x2 - 0x98) <= 7));
+          cand = s0 & ((letter16(x1) & ~w2) | (h1 & ~emoji & ~dingbat));
+          if (!any16(cand)) {
+            p += 16;
+            continue;
+          }
+        }
         p += first16(cand);
         break;
       }
@@ -1068,8 +1078,8 @@ static void pass_words(wsp_norm *n, const char *orig, size_t orig_len,
 
     while (p + 16 <= len) {
       v16u x = load16(t + p);
-      v16s tr = (v16s)((x >= 0x80) | ((x >= '0') & (x <= '9')) | (x == '@') |
-                       (x == '$'));
+      v16s tr = ((v16s)x < 0) |
+                (v16s)(((v16u)(x - '0') <= 9) | (x == '@') | (x == '$'));
       if (any16(tr)) {
         p += first16(tr);
         break;
