@@ -119,7 +119,16 @@ wsp_rc wsp__utf8_clean(const char *str, size_t len, wsp_buf *out)
     return rc;
   while (i < len) {
     unsigned cp;
-    size_t n = utf8_seq(s + i, len - i, &cp);
+    size_t n;
+    if (s[i] >= 0x20 && s[i] < 0x80) { /* fast path: printable ASCII */
+      size_t j = i + 1;
+      while (j < len && s[j] >= 0x20 && s[j] < 0x80)
+        j++;
+      run += j - i;
+      i = j;
+      continue;
+    }
+    n = utf8_seq(s + i, len - i, &cp);
     int keep =
         n && !((cp < 0x20 && cp != 0x09 && cp != 0x0a && cp != 0x0d) ||
                (cp >= 0x80 && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff);
