@@ -253,15 +253,41 @@ done:
 
 /* ---- tree helpers ----------------------------------------------------- */
 
+/* Feeds often use a prefix they never declare (dc:creator without
+** xmlns:dc); libxml2 then keeps "dc:creator" as the name, without a
+** namespace. Such elements are read by the usual meaning of the prefix. */
+static const struct {
+  const char *prefix, *ns;
+} known_prefixes[] = {{"dc", NS_DC},           {"dcterms", NS_DCTERMS},
+                      {"content", NS_CONTENT}, {"atom", NS_ATOM10},
+                      {"rdf", NS_RDF},         {"xhtml", NS_XHTML}};
+
 static const char *ns_of(const xmlNode *n)
 {
-  return n->ns && n->ns->href ? (const char *)n->ns->href : "";
+  const char *colon;
+  if (n->ns && n->ns->href)
+    return (const char *)n->ns->href;
+  if (n->type == XML_ELEMENT_NODE && n->name &&
+      (colon = strchr((const char *)n->name, ':')) != NULL) {
+    size_t len = (size_t)(colon - (const char *)n->name);
+    for (size_t i = 0; i < sizeof(known_prefixes) / sizeof(known_prefixes[0]);
+         i++)
+      if (strlen(known_prefixes[i].prefix) == len &&
+          memcmp(n->name, known_prefixes[i].prefix, len) == 0)
+        return known_prefixes[i].ns;
+  }
+  return "";
 }
 
 static int name_is(const xmlNode *n, const char *name)
 {
-  return n && n->type == XML_ELEMENT_NODE &&
-         strcmp((const char *)n->name, name) == 0;
+  const char *nm, *colon;
+  if (!n || n->type != XML_ELEMENT_NODE || !n->name)
+    return 0;
+  nm = (const char *)n->name;
+  if (!n->ns && (colon = strchr(nm, ':')) != NULL)
+    nm = colon + 1; /* undeclared prefix: the local part */
+  return strcmp(nm, name) == 0;
 }
 
 static int ns_is(const xmlNode *n, const char *ns)

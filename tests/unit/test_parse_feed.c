@@ -574,6 +574,20 @@ static void test_encodings(void **state)
     HAS(g.p[0]->text, "ab");
     got_free(&g);
   }
+  /* undeclared prefixes keep their usual meaning (flagged, still read) */
+  {
+    const char *x = "<rss><channel><item><title>t</title><dc:creator>Ani"
+                    "</dc:creator><content:encoded>&lt;p&gt;isi&lt;/p&gt;"
+                    "</content:encoded><dc:date>2026-11-23T00:00:00Z"
+                    "</dc:date></item></channel></rss>";
+    parse_mem(&g, x, strlen(x), WSP_FEED_AUTO, NULL, NULL, NULL);
+    assert_int_equal(g.rc, WSP_OK);
+    assert_true(g.meta.ill_formed);
+    assert_string_equal(g.p[0]->author, "Ani");
+    assert_string_equal(g.p[0]->text, "t\n\nisi");
+    assert_int_equal(g.p[0]->published, t3339("2026-11-23T00:00:00Z"));
+    got_free(&g);
+  }
   /* undeclared HTML entities resolve; &#X41; too */
   {
     const char *x = "<rss><channel><item><title>caf&eacute;&nbsp;&#X41;"
