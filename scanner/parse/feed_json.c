@@ -3,7 +3,8 @@
 ** the min_id cursor), Reddit listings (t3 links and t1 comments, `after`
 ** cursor, legacy HTML-escaped fields unescaped), Bluesky getFeed /
 ** getTimeline / getAuthorFeed / searchPosts / getPosts responses (facet and
-** embed links appended as text, `cursor`), and bare JSON-LD documents
+** embed links and image alt texts appended as text, `cursor`), and bare JSON-LD
+*documents
 ** (handed to feed_jsonld.c). The format is taken from the caller or sniffed
 ** from the parsed tree's shape (wsp__feed_sniff_json).
 **
@@ -427,6 +428,24 @@ static wsp_rc parse_reddit(wsp__feed_ctx *c, const cJSON *root)
 
 /* ---- Bluesky ------------------------------------------------------------ */
 
+/* Alt texts of an embed's images (text in pictures is where ads hide). */
+static void bsky_images(const cJSON *embed, wsp_buf *extra)
+{
+  const cJSON *imgs = jget(embed, "images"), *im;
+  if (!cJSON_IsArray(imgs))
+    imgs = jget(jget(embed, "media"), "images");
+  if (!cJSON_IsArray(imgs))
+    return;
+  cJSON_ArrayForEach(im, imgs)
+  {
+    const char *alt = jstr(im, "alt");
+    if (alt) {
+      wsp__buf_append_clip(extra, alt, strlen(alt));
+      wsp__buf_append_clip(extra, "\n", 1);
+    }
+  }
+}
+
 static void bsky_external(const cJSON *embed, wsp_buf *extra)
 {
   const cJSON *ext = jget(embed, "external");
@@ -496,6 +515,7 @@ static wsp_rc bsky_post(wsp__feed_ctx *c, const cJSON *pv, wsp_buf *extra,
     }
   bsky_external(jget(record, "embed"), extra);
   bsky_external(jget(pv, "embed"), extra);
+  bsky_images(jget(record, "embed"), extra);
   it.extra = extra->len ? extra->data : NULL;
   return emit_with_raw(c, &it, pv);
 }

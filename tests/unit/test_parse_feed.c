@@ -407,6 +407,7 @@ static void test_bluesky(void **state)
   assert_int_equal(g.n, 1);
   assert_int_equal(g.meta.skipped, 1);
   assert_string_equal(g.p[0]->author, "agen.example.social");
+  HAS(g.p[0]->text, "brosur lowongan: gaji 25 juta"); /* image alt text */
   assert_string_equal(g.meta.cursor, "1732340000000::3kfeed1");
   got_free(&g);
 
@@ -543,6 +544,23 @@ static void test_encodings(void **state)
   assert_true(g.n > 0);
   assert_string_equal(g.meta.encoding, "WINDOWS-1251");
   got_free(&g);
+  /* HTML pages: <meta charset> (also after the first KiB), or UTF-8 */
+  {
+    static const char *const pages[] = {"iso-8859-1-meta-after-1024.html",
+                                        "iso-8859-1.html",
+                                        "utf8-meta-after-1024.html"};
+    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+      char path[256];
+      snprintf(path, sizeof(path),
+               FX "miniflux/internal/reader/encoding/testdata/%s", pages[i]);
+      parse_file(&g, path, WSP_FEED_AUTO, "text/html", NULL, NULL);
+      assert_int_equal(g.rc, WSP_OK);
+      assert_string_equal(g.meta.title, "Fr\xc3\xa9"
+                                        "d\xc3\xa9"
+                                        "ric");
+      got_free(&g);
+    }
+  }
   /* UTF-16LE with a BOM */
   {
     const char *x = "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss><channel>"
