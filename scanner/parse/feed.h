@@ -3,19 +3,43 @@
 ** and 0.3 (libxml2), JSON Feed 1.0/1.1, Mastodon status arrays (reblogs
 ** unwrapped), Reddit listings, Bluesky feed/search responses (cJSON), and
 ** schema.org JobPosting JSON-LD inside HTML pages (libxml2 HTML parser +
-** cJSON). No hand-written XML or JSON parser.
+** cJSON); JSONL (the post contract itself) too. No hand-written XML or JSON
+** parser. Sources: feed.c (entry, sniffing, post assembly), feed_enc.c
+** (bytes -> UTF-8), feed_date.c, feed_xml.c, feed_json.c, feed_jsonld.c.
 **
-** Field mapping (DESIGN.md post contract): id = guid/id/uri (else link,
-** else a hash of the content), url = link, title, author, published (epoch
-** seconds from RFC 822/RFC 3339 dates), text = title + description/content
-** converted from HTML to text (text/html.h), with href targets kept.
-** Encoding (XML) by RFC 3023 precedence: BOM, HTTP charset, XML declaration;
-** invalid control characters are stripped before parsing. Every post's text
-** is valid UTF-8.
+** Field mapping (DESIGN.md post contract): id = guid / Atom id / status URI
+** / t3_ name / at:// URI / JobPosting identifier, else the link, else
+** "h:" + a 64-bit hash of the text (stable across runs); url = the item's
+** permalink, resolved against xml:base or wsp_feed_input.url; title,
+** author, lang; published = epoch seconds (RFC 822 with named zones incl.
+** WIB/WITA/WIT, RFC 3339/W3C-DTF, epoch); text = title, a blank line, then
+** the body as plain text: HTML (RSS description, content:encoded, Atom
+** html/xhtml, content_html, Mastodon content, JobPosting description) is
+** converted by text/html.h keeping link targets (relative ones resolved);
+** extra lines follow for what the format hides outside the body (Bluesky
+** facet links, link cards and image alt texts; Mastodon cards, media
+** descriptions and poll options; JobPosting salary/location/organisation
+** as "salary 15000000 IDR per MONTH"). raw = the item as re-serialised by
+** the parser (XML element or JSON object), for the evidence hash. An item
+** without any text is not emitted (meta->skipped).
+**
+** Encoding by RFC 3023 precedence: BOM; then bytes that are valid UTF-8 are
+** UTF-8 whatever a label claims; else the HTTP charset, the XML declaration
+** (HTML: meta charset), windows-1252 as the last guess (meta->ill_formed is
+** set when guessing). Characters XML forbids are stripped before parsing;
+** every post's strings are valid UTF-8.
+**
+** Hostile input: documents over WSP_FEED_MAX_BODY are refused; the DOCTYPE
+** is removed before libxml2 runs (no DTD, no external entity, no network:
+** XML_PARSE_NONET; nested entities never expand), simple internal entities
+** and HTML named entities are substituted; broken XML is read in recovery
+** mode (meta->ill_formed); depth, items per document (100000), fields
+** (1 MiB) and JSON-LD walks are bounded; all tree walks are iterative.
 **
 ** Ownership and threading: posts handed to `emit` belong to the callee. The
 ** parser keeps no global state after wsp_feed_global_init (call it once
-** before threads start); parsing is reentrant. */
+** before threads start); parsing is reentrant and never prints.
+** @test tests/unit/test_parse_feed.c, tests/unit/test_parse_feedparser.c */
 #ifndef WSP_PARSE_FEED_H
 #define WSP_PARSE_FEED_H
 
@@ -64,8 +88,11 @@ typedef struct wsp_feed_input {
 typedef struct wsp_feed_meta {
   wsp_feed_format format; /* what was parsed */
   char *title;            /* feed title, or NULL */
-  char *cursor;           /* where to resume next time: Reddit `after`, Mastodon
-                             newest id (min_id), Bluesky cursor; NULL if none */
+  char *cursor;           /* where to resume next time, NULL if none: Reddit
+                             `after` (older page), Mastodon min_id (the
+                             Link rel="prev" min_id, else the newest status
+                             id: ask for statuses newer than it), Bluesky
+                             `cursor` (older page) */
   size_t items;           /* posts emitted */
   size_t skipped;         /* items without usable text, or broken */
   int ill_formed;         /* XML not well-formed: read in recovery mode (what
