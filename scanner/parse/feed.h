@@ -95,8 +95,9 @@ typedef struct wsp_feed_meta {
                              `cursor` (older page) */
   size_t items;           /* posts emitted */
   size_t skipped;         /* items without usable text, or broken */
-  int ill_formed;         /* XML not well-formed: read in recovery mode (what
-                             feedparser calls "bozo"); posts may be partial */
+  int ill_formed;         /* XML not well-formed (read in recovery mode;
+                             posts may be partial) or the encoding had to be
+                             guessed: what feedparser calls "bozo" */
   char encoding[32];      /* encoding the bytes were decoded from ("UTF-8",
                              "WINDOWS-1252", "UTF-16LE", ...) */
 } wsp_feed_meta;
