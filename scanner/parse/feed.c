@@ -318,6 +318,16 @@ wsp_rc wsp__feed_emit(wsp__feed_ctx *c, const wsp__feed_item *it)
           title.data[i] == '\t')
         title.data[i] = ' ';
   }
+  if (title.len) { /* trimmed: the text starts with the title's first word */
+    size_t a = 0, b = title.len;
+    while (a < b && title.data[a] == ' ')
+      a++;
+    while (b > a && title.data[b - 1] == ' ')
+      b--;
+    memmove(title.data, title.data + a, b - a);
+    title.len = b - a;
+    title.data[title.len] = 0;
+  }
   if (title.len &&
       (rc = wsp__buf_append_clip(&text, title.data, title.len)) != WSP_OK)
     goto done;
