@@ -4,6 +4,7 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/hash.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -28,6 +29,8 @@ struct wsp_feedlist {
   char *title;
   wsp_feed *feeds;
   size_t n, cap;
+  size_t *index;    /* open addressing by name: feed position + 1, 0 empty */
+  size_t index_cap; /* power of two, more than twice n */
 };
 
 static const char *const kinds[] = {"auto",     "rss",      "rdf",    "atom",
@@ -64,6 +67,7 @@ void wsp_feedlist_free(wsp_feedlist *l)
   for (size_t i = 0; i < l->n; i++)
     feed_cleanup(&l->feeds[i]);
   wsp_free(l->feeds);
+  wsp_free(l->index);
   wsp_free(l->title);
   wsp_free(l->dir);
   wsp_free(l);
@@ -117,11 +121,52 @@ const wsp_feed *wsp_feedlist_get(const wsp_feedlist *l, size_t i)
   return i < l->n ? &l->feeds[i] : NULL;
 }
 
+/* ---- the name index (lists of thousands of feeds) -------------------------*/
+
+static size_t name_slot(const wsp_feedlist *l, const char *name)
+{
+  size_t mask = l->index_cap - 1;
+  size_t h = (size_t)wsp_hash64(name, strlen(name), 0x6f706d6c) & mask;
+  while (l->index[h] && strcmp(l->feeds[l->index[h] - 1].name, name) != 0)
+    h = (h + 1) & mask;
+  return h;
+}
+
+/* Rebuild the index for n feeds (cap at least 4n). */
+static wsp_rc index_rebuild(wsp_feedlist *l, size_t want)
+{
+  size_t cap = 64;
+  size_t *idx;
+  while (cap < 4 * want)
+    cap *= 2;
+  if (!(idx = wsp_calloc(cap, sizeof(*idx))))
+    return WSP_NOMEM;
+  wsp_free(l->index);
+  l->index = idx;
+  l->index_cap = cap;
+  for (size_t i = 0; i < l->n; i++)
+    l->index[name_slot(l, l->feeds[i].name)] = i + 1;
+  return WSP_OK;
+}
+
+static const wsp_feed *find_name(const wsp_feedlist *l, const char *name)
+{
+  size_t h;
+  if (!l->index) { /* dropped after an allocation failure */
+    for (size_t i = 0; i < l->n; i++)
+      if (strcmp(l->feeds[i].name, name) == 0)
+        return &l->feeds[i];
+    return NULL;
+  }
+  h = name_slot(l, name);
+  return l->index[h] ? &l->feeds[l->index[h] - 1] : NULL;
+}
+
 const wsp_feed *wsp_feedlist_find(const wsp_feedlist *l, const char *key)
 {
-  for (size_t i = 0; i < l->n; i++)
-    if (strcmp(l->feeds[i].name, key) == 0)
-      return &l->feeds[i];
+  const wsp_feed *f = find_name(l, key);
+  if (f)
+    return f;
   for (size_t i = 0; i < l->n; i++)
     if (strcmp(l->feeds[i].url, key) == 0)
       return &l->feeds[i];
@@ -354,11 +399,13 @@ wsp_rc wsp_feedlist_add(wsp_feedlist *l, const wsp_feed *f, wsp_err *err)
     goto fail;
   if ((rc = wsp_feed_validate(&c, err)) != WSP_OK)
     goto fail;
-  for (size_t i = 0; i < l->n; i++)
-    if (strcmp(l->feeds[i].name, c.name) == 0) {
-      rc = wsp_err_set(err, WSP_INVAL, "duplicate feed name '%s'", c.name);
-      goto fail;
-    }
+  if (find_name(l, c.name)) {
+    rc = wsp_err_set(err, WSP_INVAL, "duplicate feed name '%s'", c.name);
+    goto fail;
+  }
+  if (4 * (l->n + 1) > l->index_cap &&
+      (rc = index_rebuild(l, 2 * (l->n + 1))) != WSP_OK)
+    goto fail;
   if (l->n == l->cap) {
     size_t cap = l->cap ? l->cap * 2 : 16;
     wsp_feed *p = wsp_realloc(l->feeds, cap * sizeof(*p));
@@ -368,7 +415,8 @@ wsp_rc wsp_feedlist_add(wsp_feedlist *l, const wsp_feed *f, wsp_err *err)
     l->feeds = p;
     l->cap = cap;
   }
-  l->feeds[l->n++] = c;
+  l->feeds[l->n] = c;
+  l->index[name_slot(l, c.name)] = ++l->n;
   return WSP_OK;
 fail:
   feed_cleanup(&c);
@@ -385,6 +433,13 @@ wsp_rc wsp_feedlist_remove(wsp_feedlist *l, const char *key)
   feed_cleanup(&l->feeds[i]);
   memmove(&l->feeds[i], &l->feeds[i + 1], (l->n - i - 1) * sizeof(wsp_feed));
   l->n--;
+  /* positions moved: rebuild (removal is rare); without memory the index
+  ** is dropped and lookups fall back to scanning */
+  if (index_rebuild(l, l->n) != WSP_OK) {
+    wsp_free(l->index);
+    l->index = NULL;
+    l->index_cap = 0;
+  }
   return WSP_OK;
 }
 

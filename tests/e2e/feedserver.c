@@ -18,8 +18,9 @@
 **   /gzip/NAME       the file gzip-compressed (Content-Encoding: gzip)
 **   /charset/NAME    the file with a wrong charset in Content-Type
 **                    (ISO-8859-1 for a UTF-8 document)
-**   /gen/I           a generated RSS feed (benchmark); I % 50 == 7 is slow
-**                    (300 ms), I % 50 == 13 answers 500; ETag per feed
+**   /gen/I           a generated RSS feed (benchmark) with an ETag; I % 50
+**                    == 7 is slow (300 ms), I % 50 == 13 answers 500, and
+**                    I % 10 == 3 has a new item on every request
 ** Usage: feedserver DIR [ADDR...]   (default 127.0.0.1). Binds each
 ** address on an ephemeral port and prints "ADDR PORT" per line on stdout,
 ** then serves until SIGTERM (or end of file on stdin if it is a pipe). Every
@@ -41,7 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_DAEMONS 64
+#define MAX_DAEMONS 256
 #define MAX_FILE (8u << 20)
 
 static const char *dir;
@@ -69,6 +70,17 @@ static int hit(const char *path)
   }
   pthread_mutex_unlock(&lock);
   return n;
+}
+
+/* A process-wide request counter (the generated feeds' "new item"). */
+static unsigned long hit_count(void)
+{
+  static unsigned long n;
+  unsigned long v;
+  pthread_mutex_lock(&lock);
+  v = ++n;
+  pthread_mutex_unlock(&lock);
+  return v;
 }
 
 static char *read_file(const char *name, size_t *len, time_t *mtime)
@@ -318,7 +330,9 @@ static enum MHD_Result serve_gen(struct MHD_Connection *c, unsigned long i)
     return send_buf(c, 500, "error", 5, "text/plain", NULL, NULL, NULL, NULL);
   if (i % 50 == 7)
     usleep(300 * 1000);
-  snprintf(tag, sizeof(tag), "\"gen-%lu\"", i);
+  /* one feed in ten has a new item on every request */
+  unsigned long gen = i % 10 == 3 ? (unsigned long)hit_count() : 0;
+  snprintf(tag, sizeof(tag), "\"gen-%lu-%lu\"", i, gen);
   inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
   if (inm && strcmp(inm, tag) == 0)
     return send_buf(c, 304, "", 0, NULL, "ETag", tag, NULL, NULL);
@@ -329,10 +343,10 @@ static enum MHD_Result serve_gen(struct MHD_Connection *c, unsigned long i)
                i, i);
   for (int k = 0; k < 5 && n < (int)sizeof(body) - 600; k++)
     n += snprintf(body + n, sizeof(body) - (size_t)n,
-                  "<item><guid>g%lu-%d</guid><title>Lowongan %d di kota "
+                  "<item><guid>g%lu-%lu-%d</guid><title>Lowongan %d di kota "
                   "%lu</title><description>%s hub WA 08%09lu</description>"
                   "</item>\n",
-                  i, k, k, i,
+                  i, k == 0 ? gen : 0, k, k, i,
                   k == 0 ? "Kerja ke Kamboja tanpa biaya, gaji besar"
                          : "Dicari staf gudang, lamaran via kantor",
                   i * 7 + (unsigned long)k);
