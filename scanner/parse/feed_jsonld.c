@@ -352,6 +352,40 @@ wsp_rc wsp__feed_jsonld_walk(wsp__feed_ctx *c, const void *cjson)
   return rc;
 }
 
+/* JSON of a script body, tolerating the wrappers pages put around it
+** ("<!-- ... -->", "//<![CDATA[ ... //]]>") and trailing semicolons. */
+static cJSON *parse_script(const char *js)
+{
+  static const char *const heads[] = {"<!--", "//<![CDATA[", "<![CDATA["};
+  static const char *const tails[] = {"-->", "//]]>", "]]>", ";"};
+  const char *a = js, *b = js + strlen(js);
+  int again = 1;
+
+  while (again) {
+    again = 0;
+    while (a < b && (*a == ' ' || *a == '\t' || *a == '\r' || *a == '\n'))
+      a++;
+    while (b > a &&
+           (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\r' || b[-1] == '\n'))
+      b--;
+    for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+      size_t n = strlen(heads[i]);
+      if ((size_t)(b - a) >= n && memcmp(a, heads[i], n) == 0) {
+        a += n;
+        again = 1;
+      }
+    }
+    for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+      size_t n = strlen(tails[i]);
+      if ((size_t)(b - a) >= n && memcmp(b - n, tails[i], n) == 0) {
+        b -= n;
+        again = 1;
+      }
+    }
+  }
+  return cJSON_ParseWithLength(a, (size_t)(b - a));
+}
+
 static int ieq_prefix(const char *s, const char *p)
 {
   for (; *p; s++, p++) {
@@ -396,7 +430,7 @@ wsp_rc wsp__feed_parse_jsonld_html(wsp__feed_ctx *c, const char *utf8,
         xmlChar *type = xmlGetProp(n, (const xmlChar *)"type");
         if (type && ieq_prefix((const char *)type, "application/ld+json")) {
           xmlChar *js = xmlNodeGetContent(n);
-          cJSON *j = js ? cJSON_Parse((const char *)js) : NULL;
+          cJSON *j = js ? parse_script((const char *)js) : NULL;
           scripts++;
           if (j)
             rc = wsp__feed_jsonld_walk(c, j);

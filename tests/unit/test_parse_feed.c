@@ -470,6 +470,22 @@ static void test_jsonld(void **state)
              WSP_FEED_AUTO, NULL, NULL, NULL);
   assert_int_equal(g.rc, WSP_PARSE);
   got_free(&g);
+  /* script bodies wrapped in comments or CDATA, with a trailing ';' */
+  {
+    const char *h =
+        "<html><head><script type=\"application/ld+json\">\n<!--\n"
+        "{\"@type\":\"JobPosting\",\"title\":\"Satpam\","
+        "\"description\":\"jaga malam\"};\n-->\n</script>"
+        "<script type=\"application/ld+json\">//<![CDATA[\n"
+        "{\"@type\":\"JobPosting\",\"title\":\"Koki\"}\n//]]></script>"
+        "</head></html>";
+    parse_mem(&g, h, strlen(h), WSP_FEED_AUTO, NULL, NULL, NULL);
+    assert_int_equal(g.rc, WSP_OK);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.p[0]->title, "Satpam");
+    assert_string_equal(g.p[1]->title, "Koki");
+    got_free(&g);
+  }
   /* a bare JSON-LD document */
   {
     const char *j = "{\"@context\":\"https://schema.org/\",\"@type\":"
