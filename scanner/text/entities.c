@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "text/gaz_int.h"
+#include "text/text_int.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -135,6 +136,38 @@ static size_t word_in(const struct ctx *c, size_t i, const char *const *list,
     }
   }
   return 0;
+}
+
+/* Smallest position >= from where one of words (NULL-terminated, each at
+** least 2 bytes) occurs, or c->len. One pass: 16 positions at a time are
+** tested for the first two bytes of every word, then candidates are
+** compared in full. */
+static size_t find_any(const struct ctx *c, size_t from,
+                       const char *const *words)
+{
+  const char *t = c->t;
+  size_t len = c->len, p = from;
+
+  while (p + 17 <= len) {
+    v16u x0 = load16(t + p), x1 = load16(t + p + 1);
+    v16s m = {0};
+    for (size_t k = 0; words[k]; k++)
+      m |= (v16s)((x0 == (unsigned char)words[k][0]) &
+                  (x1 == (unsigned char)words[k][1]));
+    while (any16(m)) {
+      size_t lane = first16(m), q = p + lane;
+      for (size_t k = 0; words[k]; k++)
+        if (lit_at(c, q, words[k]))
+          return q;
+      m[lane] = 0; /* not a match: try the other lanes */
+    }
+    p += 16;
+  }
+  for (; p < len; p++)
+    for (size_t k = 0; words[k]; k++)
+      if (lit_at(c, p, words[k]))
+        return p;
+  return len;
 }
 
 static int covered(const struct ctx *c, size_t s, size_t e)
@@ -483,10 +516,8 @@ static void emails(struct ctx *c)
   static const char *const ats[] = {"@",      " @ ",    "(at)", "[at]",
                                     " (at) ", " [at] ", " at ", NULL};
   /* spelt-out separators are rare: without them, only '@' matters */
-  int spelt =
-      c->len > 0 &&
-      (memmem(c->t, c->len, "(at)", 4) || memmem(c->t, c->len, "[at]", 4) ||
-       memmem(c->t, c->len, " at ", 4) || memmem(c->t, c->len, " @ ", 3));
+  static const char *const seps[] = {"(at)", "[at]", " at ", " @ ", NULL};
+  int spelt = find_any(c, 0, seps) < c->len;
   for (size_t i = 0; i < c->len; i++) {
     size_t a = 0, which = 0, ls, dend;
     char dom[256], val[400];
@@ -689,31 +720,16 @@ static size_t phone_valid(const char *d, size_t nd, int plus, char *out)
   return 0;
 }
 
-/* Smallest position >= from where one of words (NULL-terminated) occurs,
-** or c->len. */
-static size_t next_of(const struct ctx *c, size_t from,
-                      const char *const *words)
-{
-  size_t best = c->len;
-  for (size_t k = 0; words[k] && from < c->len; k++) {
-    const char *h =
-        memmem(c->t + from, best - from, words[k], strlen(words[k]));
-    if (h)
-      best = (size_t)(h - c->t);
-  }
-  return best;
-}
-
 static void phones(struct ctx *c)
 {
   static const char *const spelt0[] = {"nol", "kosong", "zero", NULL};
-  size_t spelt = next_of(c, 0, spelt0);
+  size_t spelt = find_any(c, 0, spelt0);
 
   for (size_t i = 0; i < c->len; i++) {
     unsigned char b;
     size_t dg = i + strcspn(c->t + i, "0123456789+");
     if (spelt < i)
-      spelt = next_of(c, i, spelt0);
+      spelt = find_any(c, i, spelt0);
     i = dg < spelt ? dg : spelt;
     if (i >= c->len)
       break;
@@ -815,31 +831,67 @@ static void phones(struct ctx *c)
 
 struct cur {
   const char *lit, *iso;
+  size_t len; /* strlen(lit) */
 };
 static const struct cur cur_prefix[] = {
-    {"rp.", "IDR"},          {"rp", "IDR"},
-    {"idr", "IDR"},          {"us$", "USD"},
-    {"usd", "USD"},          {"$", "USD"},
-    {"rm", "MYR"},           {"myr", "MYR"},
-    {"sgd", "SGD"},          {"s$", "SGD"},
-    {"nt$", "TWD"},          {"ntd", "TWD"},
-    {"twd", "TWD"},          {"hk$", "HKD"},
-    {"hkd", "HKD"},          {"aed", "AED"},
-    {"sar", "SAR"},          {"eur", "EUR"},
-    {"\xe2\x82\xac", "EUR"}, {"\xc2\xa3", "GBP"},
-    {"gbp", "GBP"},          {"\xc2\xa5", "JPY"},
-    {"jpy", "JPY"},          {"krw", "KRW"},
-    {"\xe2\x82\xa9", "KRW"}, {"thb", "THB"},
-    {"\xe0\xb8\xbf", "THB"}, {NULL, NULL}};
+    {"rp.", "IDR", sizeof("rp.") - 1},
+    {"rp", "IDR", sizeof("rp") - 1},
+    {"idr", "IDR", sizeof("idr") - 1},
+    {"us$", "USD", sizeof("us$") - 1},
+    {"usd", "USD", sizeof("usd") - 1},
+    {"$", "USD", sizeof("$") - 1},
+    {"rm", "MYR", sizeof("rm") - 1},
+    {"myr", "MYR", sizeof("myr") - 1},
+    {"sgd", "SGD", sizeof("sgd") - 1},
+    {"s$", "SGD", sizeof("s$") - 1},
+    {"nt$", "TWD", sizeof("nt$") - 1},
+    {"ntd", "TWD", sizeof("ntd") - 1},
+    {"twd", "TWD", sizeof("twd") - 1},
+    {"hk$", "HKD", sizeof("hk$") - 1},
+    {"hkd", "HKD", sizeof("hkd") - 1},
+    {"aed", "AED", sizeof("aed") - 1},
+    {"sar", "SAR", sizeof("sar") - 1},
+    {"eur", "EUR", sizeof("eur") - 1},
+    {"\xe2\x82\xac", "EUR", sizeof("\xe2\x82\xac") - 1},
+    {"\xc2\xa3", "GBP", sizeof("\xc2\xa3") - 1},
+    {"gbp", "GBP", sizeof("gbp") - 1},
+    {"\xc2\xa5", "JPY", sizeof("\xc2\xa5") - 1},
+    {"jpy", "JPY", sizeof("jpy") - 1},
+    {"krw", "KRW", sizeof("krw") - 1},
+    {"\xe2\x82\xa9", "KRW", sizeof("\xe2\x82\xa9") - 1},
+    {"thb", "THB", sizeof("thb") - 1},
+    {"\xe0\xb8\xbf", "THB", sizeof("\xe0\xb8\xbf") - 1},
+    {NULL, NULL, 0}};
 static const struct cur cur_suffix[] = {
-    {"usd", "USD"},   {"dollars", "USD"}, {"dollar", "USD"},  {"dolar", "USD"},
-    {"idr", "IDR"},   {"rupiah", "IDR"},  {"ringgit", "MYR"}, {"rm", "MYR"},
-    {"myr", "MYR"},   {"dirham", "AED"},  {"dirhams", "AED"}, {"aed", "AED"},
-    {"riyal", "SAR"}, {"real", "SAR"},    {"sar", "SAR"},     {"sgd", "SGD"},
-    {"twd", "TWD"},   {"ntd", "TWD"},     {"nt", "TWD"},      {"hkd", "HKD"},
-    {"yen", "JPY"},   {"won", "KRW"},     {"baht", "THB"},    {"euro", "EUR"},
-    {"eur", "EUR"},   {"peso", "PHP"},    {"php", "PHP"},     {"rupee", "INR"},
-    {NULL, NULL}};
+    {"usd", "USD", sizeof("usd") - 1},
+    {"dollars", "USD", sizeof("dollars") - 1},
+    {"dollar", "USD", sizeof("dollar") - 1},
+    {"dolar", "USD", sizeof("dolar") - 1},
+    {"idr", "IDR", sizeof("idr") - 1},
+    {"rupiah", "IDR", sizeof("rupiah") - 1},
+    {"ringgit", "MYR", sizeof("ringgit") - 1},
+    {"rm", "MYR", sizeof("rm") - 1},
+    {"myr", "MYR", sizeof("myr") - 1},
+    {"dirham", "AED", sizeof("dirham") - 1},
+    {"dirhams", "AED", sizeof("dirhams") - 1},
+    {"aed", "AED", sizeof("aed") - 1},
+    {"riyal", "SAR", sizeof("riyal") - 1},
+    {"real", "SAR", sizeof("real") - 1},
+    {"sar", "SAR", sizeof("sar") - 1},
+    {"sgd", "SGD", sizeof("sgd") - 1},
+    {"twd", "TWD", sizeof("twd") - 1},
+    {"ntd", "TWD", sizeof("ntd") - 1},
+    {"nt", "TWD", sizeof("nt") - 1},
+    {"hkd", "HKD", sizeof("hkd") - 1},
+    {"yen", "JPY", sizeof("yen") - 1},
+    {"won", "KRW", sizeof("won") - 1},
+    {"baht", "THB", sizeof("baht") - 1},
+    {"euro", "EUR", sizeof("euro") - 1},
+    {"eur", "EUR", sizeof("eur") - 1},
+    {"peso", "PHP", sizeof("peso") - 1},
+    {"php", "PHP", sizeof("php") - 1},
+    {"rupee", "INR", sizeof("rupee") - 1},
+    {NULL, NULL, 0}};
 static const struct {
   const char *lit;
   double mult;
@@ -1125,7 +1177,7 @@ static size_t money_start(const struct ctx *c, size_t d)
     size_t best = 0;
     e = d - gl;
     for (size_t k = 0; cur_prefix[k].lit; k++) {
-      size_t L = strlen(cur_prefix[k].lit);
+      size_t L = cur_prefix[k].len;
       if (L > best && e >= L && c->t[e - 1] == cur_prefix[k].lit[L - 1] &&
           memcmp(c->t + e - L, cur_prefix[k].lit, L) == 0 &&
           (!is_wordb((unsigned char)cur_prefix[k].lit[0]) ||
@@ -1190,6 +1242,7 @@ static void ages(struct ctx *c)
       " tahun", " thn",  " th", " years", " year", " yrs", " yo",
       " y.o",   "tahun", "thn", "th",     "yo",    "y.o",  NULL};
   static const char *const kw_find[] = {"usia", "umur", "age", NULL};
+
   /* found: where the keyword search hit; the next search starts after it
   ** (or after the match), so the loop always advances */
   for (size_t i = 0, found = 0; i < c->len; i = (i > found ? i : found) + 1) {
@@ -1197,7 +1250,7 @@ static void ages(struct ctx *c)
     int lo = -1, hi = -1, q = 0; /* q: 1 min, 2 max */
     char val[32];
 
-    i = found = next_of(c, i, kw_find);
+    i = found = find_any(c, i, kw_find);
     if (i >= c->len)
       break;
     if (i >= 3 && memcmp(c->t + i - 3, "ber", 3) == 0 && word_start(c, i - 3))
@@ -1278,7 +1331,7 @@ static void places(struct ctx *c, const wsp_gazetteer *g)
     e = i;
     while (e < c->len && is_wordb((unsigned char)c->t[e]))
       e++;
-    n = wsp__gazetteer_match(g, c->t, c->len, i, &v, &region, &cap);
+    n = wsp__gazetteer_match(g, c->t, c->len, i, e, &v, &region, &cap);
     if (!n) {
       i = e;
       continue;

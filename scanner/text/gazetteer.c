@@ -277,17 +277,15 @@ fail:
 }
 
 size_t wsp__gazetteer_match(const wsp_gazetteer *g, const char *t, size_t len,
-                            size_t pos, const char **value, int *region,
-                            int *cap)
+                            size_t pos, size_t wend, const char **value,
+                            int *region, int *cap)
 {
-  size_t f = pos, best = 0, bi = SIZE_MAX;
+  size_t f = wend, best = 0, bi = SIZE_MAX;
   uint64_t h;
 
   if (!g || g->n_aliases == 0 || pos >= len)
     return 0;
-  while (f < len && word_byte((unsigned char)t[f]))
-    f++;
-  if (f == pos)
+  if (f <= pos || f > len)
     return 0;
   {
     unsigned k = key3(t + pos, f - pos);

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define WSP__UTF8_REPLACEMENT 0xFFFDu
 
@@ -82,5 +83,38 @@ char wsp__confusable_cg(int32_t cp);
 
 /* Nonzero for code points of the Cyrillic and Greek blocks. */
 int wsp__is_cyrillic_greek(int32_t cp);
+
+/* 16 bytes at a time with GCC/Clang vector extensions (portable: the
+** compiler lowers them to SSE2/NEON or scalar code). */
+typedef unsigned char v16u __attribute__((vector_size(16)));
+typedef signed char v16s __attribute__((vector_size(16)));
+
+static inline v16u load16(const char *p)
+{
+  v16u v;
+  memcpy(&v, p, 16);
+  return v;
+}
+
+static inline int any16(v16s m)
+{
+  uint64_t a[2];
+  memcpy(a, &m, 16);
+  return (a[0] | a[1]) != 0;
+}
+
+/* Index of the first set lane of a nonzero mask. */
+static inline size_t first16(v16s m)
+{
+  uint64_t a[2];
+  memcpy(a, &m, 16);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return a[0] ? (size_t)__builtin_clzll(a[0]) / 8
+              : 8 + (size_t)__builtin_clzll(a[1]) / 8;
+#else
+  return a[0] ? (size_t)__builtin_ctzll(a[0]) / 8
+              : 8 + (size_t)__builtin_ctzll(a[1]) / 8;
+#endif
+}
 
 #endif
