@@ -748,6 +748,65 @@ static void test_truncated_and_garbage(void **state)
   got_free(&g);
 }
 
+/* Deterministic mutations of every fixture (bytes flipped, markup and
+** JSON punctuation inserted, ranges deleted): a cheap stand-in for coverage-
+** guided fuzzing that runs in every ctest under ASan/UBSan. */
+static void test_mutations(void **state)
+{
+  static const char *const files[] = {
+      FX "waspada/rss_loker.xml",          FX "waspada/atom_loker.xml",
+      FX "waspada/rdf_loker.xml",          FX "waspada/jsonfeed_loker.json",
+      FX "waspada/mastodon_timeline.json", FX "waspada/reddit_listing.json",
+      FX "waspada/bluesky_search.json",    FX "waspada/bluesky_feed.json",
+      FX "waspada/jobposting.html",        FX "waspada/rss_latin1.xml"};
+  static const char ins[] = "<>&;\"'{}[]:,\\/!?#x\0\xff\xc3";
+  unsigned seed = 7;
+  got g = {0};
+  (void)state;
+  for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+    size_t len;
+    char *orig = slurp(files[f], &len);
+    char *buf = malloc(len + 64);
+    for (int round = 0; round < 300; round++) {
+      size_t n = len;
+      memcpy(buf, orig, len);
+      for (int k = 0; k < 1 + round % 5; k++) {
+        size_t at;
+        seed = seed * 1103515245u + 12345u;
+        at = (seed >> 8) % (n ? n : 1);
+        switch ((seed >> 4) % 4) {
+        case 0: /* flip */
+          buf[at] = (char)(seed >> 16);
+          break;
+        case 1: /* punctuation */
+          buf[at] = ins[(seed >> 16) % (sizeof(ins) - 1)];
+          break;
+        case 2: /* delete a range */
+        {
+          size_t del = (seed >> 18) % 32;
+          if (at + del > n)
+            del = n - at;
+          memmove(buf + at, buf + at + del, n - at - del);
+          n -= del;
+          break;
+        }
+        default: /* duplicate a byte */
+          if (n < len + 60) {
+            memmove(buf + at + 1, buf + at, n - at);
+            n++;
+          }
+        }
+      }
+      parse_mem(&g, buf, n, (wsp_feed_format)(round % 3 ? 0 : f % 9 + 1), NULL,
+                "https://m.example/", "<x?min_id=1>; rel=\"prev\"");
+      assert_true(g.rc == WSP_OK || g.rc == WSP_PARSE);
+      got_free(&g);
+    }
+    free(buf);
+    free(orig);
+  }
+}
+
 static void test_deep_and_huge(void **state)
 {
   size_t depth = 200000, i, n = 0;
@@ -943,6 +1002,7 @@ int main(void)
       cmocka_unit_test(test_billion_laughs),
       cmocka_unit_test(test_external_entities),
       cmocka_unit_test(test_truncated_and_garbage),
+      cmocka_unit_test(test_mutations),
       cmocka_unit_test(test_deep_and_huge),
       cmocka_unit_test(test_alloc_failures),
       cmocka_unit_test(test_dates),
