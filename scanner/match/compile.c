@@ -276,7 +276,7 @@ static void reset_tiers(wsp_rules *r)
 }
 
 /* Try the cache. 1: loaded (tiers, r->db and r->litdb set); 0: miss or bad
-** file (logged). */
+** file (logged); -1: out of memory. */
 static int cache_load(wsp_rules *r, const char *path, uint64_t key,
                       size_t nactive)
 {
@@ -302,7 +302,11 @@ static int cache_load(wsp_rules *r, const char *path, uint64_t key,
     goto done;
   }
   tiers = wsp_malloc(nactive ? nactive : 1);
-  if (!tiers || !read_all(fp, tiers, nactive))
+  if (!tiers) {
+    ok = -1;
+    goto done;
+  }
+  if (!read_all(fp, tiers, nactive))
     goto done;
   if (!read_all(fp, &dblen, 8) || !read_all(fp, &litlen, 8) ||
       !read_all(fp, &sum, 8))
@@ -313,7 +317,11 @@ static int cache_load(wsp_rules *r, const char *path, uint64_t key,
   }
   db = wsp_malloc(dblen ? dblen : 1);
   lit = wsp_malloc(litlen ? litlen : 1);
-  if (!db || !lit || !read_all(fp, db, dblen) || !read_all(fp, lit, litlen))
+  if (!db || !lit) {
+    ok = -1;
+    goto done;
+  }
+  if (!read_all(fp, db, dblen) || !read_all(fp, lit, litlen))
     goto done;
   if (fgetc(fp) != EOF) {
     why = "trailing bytes";
@@ -349,7 +357,7 @@ static int cache_load(wsp_rules *r, const char *path, uint64_t key,
   ok = 1;
 done:
   fclose(fp);
-  if (!ok)
+  if (ok == 0)
     WSP_LOG(WSP_LOG_WARN, "match", "ignoring cache file %s: %s; rebuilding",
             path, why);
   hs_free_database(hdb);
@@ -671,7 +679,12 @@ wsp_rc wsp_rules_compile(wsp_rules *r, const wsp_rules_opts *o, wsp_err *err)
     key = cache_key(r);
     snprintf(path, sizeof(path), "%s/%016llx.hsdb", dir,
              (unsigned long long)key);
-    r->cache_hit = cache_load(r, path, key, nactive);
+    int got = cache_load(r, path, key, nactive);
+    if (got < 0) {
+      rc = WSP_NOMEM;
+      goto fail;
+    }
+    r->cache_hit = got;
   }
   if (!r->cache_hit) {
     rc = build_db(r, o, err);

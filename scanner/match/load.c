@@ -599,6 +599,32 @@ static int regex_has_literal(const char *re)
   return 0;
 }
 
+/* A regex that is a literal set (literals.c) goes to the literal database;
+** very short alternatives there match almost everywhere and slow every
+** scan, like short words: literals. One warning per pattern. */
+static void lint_literal_set(loader *L, const ynode *at, const char *what,
+                             const char *re)
+{
+  wsp_litstr *v = wsp_malloc(256 * sizeof(*v));
+  wsp_arena a = {0};
+  if (!v)
+    return;
+  size_t n = wsp__regex_literals(re, &a, v, 256), nshort = 0;
+  const char *first = NULL;
+  for (size_t i = 0; i < n; i++)
+    if (utf8_chars(v[i].s) < 3) {
+      if (!nshort++)
+        first = v[i].s;
+    }
+  if (nshort)
+    WARN(L, at,
+         "regex of pattern '%s' has %zu alternative(s) shorter than 3 "
+         "characters (e.g. '%s'); they match almost everywhere",
+         what, nshort, first);
+  wsp__arena_cleanup(&a);
+  wsp_free(v);
+}
+
 wsp_rc wsp__pattern_pcre(wsp_pattern_int *p, char *msg, size_t msgsz,
                          size_t *erroff)
 {
@@ -825,6 +851,7 @@ static int load_pattern(loader *L, const ynode *key, const ynode *val,
             WARN(L, body,
                  "regex of pattern '%s' has no literal part (slow to match)",
                  what);
+          lint_literal_set(L, body, what, p->info.expression);
         }
       }
     }

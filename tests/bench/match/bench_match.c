@@ -10,8 +10,8 @@
 ** Figures are MB/s of CPU time (this thread; ripgrep: its process) and
 ** ratios to raw_hs of the same run; compile/load times are wall time.
 **
-** usage: bench_match RULES.yaml PATTERNS.txt CORPUS.txt BIG_RULES.yaml
-**        CACHE_DIR */
+** usage: bench_match RULES PATTERNS.txt CORPUS.txt BIG_RULES.yaml CACHE_DIR
+** (RULES a file or directory; PATTERNS.txt "-": the engine's expressions) */
 #include "core/timeutil.h"
 #include "match/match_int.h"
 #include "match/rules.h"
@@ -195,11 +195,21 @@ int main(int argc, char **argv)
   printf("pcre_loop  %8.1f MB/s  %.3fx  (%zu posts, %zu pattern hits)\n", pcre,
          pcre / raw, pmax, phits);
 
-  /* ripgrep with the same patterns */
-  char cmd[4096];
+  /* ripgrep with the same patterns ("-": the engine's expressions) */
+  char patfile[4200];
+  snprintf(patfile, sizeof(patfile), "%s", argv[2]);
+  if (strcmp(argv[2], "-") == 0) {
+    snprintf(patfile, sizeof(patfile), "%s.patterns", argv[5]);
+    FILE *pf = fopen(patfile, "w");
+    for (size_t k = 0; pf && k < r->npats; k++)
+      fprintf(pf, "%s\n", r->pats[k].info.expression);
+    if (pf)
+      fclose(pf);
+  }
+  char cmd[9000];
   snprintf(cmd, sizeof(cmd),
            "rg --version >/dev/null 2>&1 && rg -c -i -f '%s' '%s' >/dev/null",
-           argv[2], argv[3]);
+           patfile, argv[3]);
   c0 = children_cpu();
   int rgrc = system(cmd);
   double rg_s = children_cpu() - c0;

@@ -11,5 +11,10 @@ corpus=$work/corpus-$mb.txt
   --rules 100 --seed 1 -o "$work/r300"
 [ -s "$work/r3000/bench.yaml" ] || python3 tests/bench/match/gen_rules.py \
   --rules 1000 --seed 2 -o "$work/r3000"
-exec "$bin" "$work/r300/bench.yaml" "$work/r300/patterns.txt" "$corpus" \
+echo "== generated rule set (100 rules, 300 patterns)"
+"$bin" "$work/r300/bench.yaml" "$work/r300/patterns.txt" "$corpus" \
   "$work/r3000/bench.yaml" "$work/cache"
+if [ -d rules ]; then
+  echo "== the rule packs in rules/"
+  "$bin" rules - "$corpus" "$work/r3000/bench.yaml" "$work/cache"
+fi
