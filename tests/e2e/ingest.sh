@@ -93,9 +93,10 @@ grep -q "hostile.jsonl:5: invalid UTF-8" "$tmp/errors.txt" || { echo "FAIL: utf8
 "$W" ingest $OPTS "$tmp/missing.jsonl" 2>"$tmp/err"
 check "missing file exit" 2 $?
 check "missing file lines" 1 "$(wc -l <"$tmp/err")"
-printf '<rss></rss>\n' >"$tmp/feed.xml"
-"$W" ingest $OPTS "$tmp/feed.xml" 2>"$tmp/err"
-check "xml exit" 2 $?
+printf 'just some notes, not posts\n' >"$tmp/notes.txt"
+"$W" ingest $OPTS "$tmp/notes.txt" 2>"$tmp/err"
+check "unsupported format exit" 2 $?
+check "unsupported format lines" 1 "$(wc -l <"$tmp/err")"
 "$W" ingest $OPTS --jobs 0 "$F/a.jsonl" 2>/dev/null
 check "bad --jobs" 2 $?
 "$W" ingest $OPTS 2>/dev/null
