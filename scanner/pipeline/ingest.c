@@ -313,6 +313,7 @@ wsp_rc wsp_ingest_run(wsp_scanner *sc, wsp_store *store,
   wsp_stages_fill_ops(&ops);
   if ((rc = wsp_stages_init(err)) != WSP_OK)
     return rc;
+  wsp_feed_global_init(); /* libxml2, before the workers start */
   rc = wsp_pipeline_run(&ops, &in, o->jobs, st, err);
   wsp_jsonl_free(in.reader);
   drop_posts(&in);
