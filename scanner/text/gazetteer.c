@@ -3,7 +3,6 @@
 ** aliases are matched against normalised post text as whole words; the
 ** longest alias wins. Immutable after loading: share between threads. */
 #include "core/alloc.h"
-#include "core/hash.h"
 #include "text/entities.h"
 #include "text/gaz_int.h"
 
@@ -35,7 +34,7 @@ struct wsp_gazetteer {
   size_t n_aliases, cap_aliases;
   size_t *buckets; /* first alias per bucket, SIZE_MAX if none */
   size_t n_buckets;
-  uint64_t first3[1024]; /* bitmap of hashed first 3 bytes of aliases */
+  uint64_t filter[1024]; /* bitmap over 16 bits of the first-word hashes */
 };
 
 static int word_byte(unsigned char c)
@@ -44,15 +43,17 @@ static int word_byte(unsigned char c)
          ((unsigned)(c - 'a') < 26u);
 }
 
-/* 16-bit key of the first (up to) 3 bytes of a first word of length n: a
-** cheap filter before hashing the whole word. */
-static unsigned key3(const char *w, size_t n)
+/* FNV-1a over a (short) first word: cheaper than wsp_hash64 on the one
+** look-up per word of every post. */
+static uint64_t word_hash(const char *w, size_t n)
 {
-  unsigned a = (unsigned char)w[0], b = n > 1 ? (unsigned char)w[1] : 0,
-           c = n > 2 ? (unsigned char)w[2] : 0;
-  return ((a * 31u + b) * 31u + c + (unsigned)(n > 3 ? 3 : n) * 7919u) &
-         0xFFFFu;
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)w[i]) * 0x100000001b3ull;
+  return h;
 }
+
+#define FILTER_BIT(h) ((unsigned)((h) >> 48))
 
 void wsp_gazetteer_free(wsp_gazetteer *g)
 {
@@ -121,11 +122,8 @@ static wsp_rc add_alias(wsp_gazetteer *g, wsp_norm *nm, const char *a,
     f++;
   al->first = f;
   al->entry = entry;
-  al->hash = wsp_hash64(al->norm, f, 0);
-  {
-    unsigned k = key3(al->norm, f);
-    g->first3[k >> 6] |= 1ull << (k & 63);
-  }
+  al->hash = word_hash(al->norm, f);
+  g->filter[FILTER_BIT(al->hash) >> 6] |= 1ull << (FILTER_BIT(al->hash) & 63);
   al->next = SIZE_MAX;
   g->n_aliases++;
   return WSP_OK;
@@ -287,12 +285,9 @@ size_t wsp__gazetteer_match(const wsp_gazetteer *g, const char *t, size_t len,
     return 0;
   if (f <= pos || f > len)
     return 0;
-  {
-    unsigned k = key3(t + pos, f - pos);
-    if (!(g->first3[k >> 6] >> (k & 63) & 1))
-      return 0;
-  }
-  h = wsp_hash64(t + pos, f - pos, 0);
+  h = word_hash(t + pos, f - pos);
+  if (!(g->filter[FILTER_BIT(h) >> 6] >> (FILTER_BIT(h) & 63) & 1))
+    return 0;
   for (size_t i = g->buckets[h & (g->n_buckets - 1)]; i != SIZE_MAX;
        i = g->aliases[i].next) {
     const struct gaz_alias *a = &g->aliases[i];
