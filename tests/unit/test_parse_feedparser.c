@@ -6,7 +6,8 @@
 ** parsed (the process surviving under ASan/UBSan is the "no crash" check).
 ** For each file, the simple clauses of its Python `Expect` expression that
 ** map onto a post are evaluated: `not bozo` / `bozo` (meta.ill_formed), feed
-** and entry title, entry link, id/guid, description/summary/content (the
+** and entry title, entry link, id/guid, author name, description/summary/
+** content (the
 ** expected HTML converted to text must appear in the post's text), and
 ** *_parsed dates (y, m, d, h, m, s). Clauses about fields a post does not
 ** carry (tagline, copyright, contributors, ...) are not checked; a file
@@ -292,7 +293,9 @@ static verdict clause(const char *cl, const result *r, wsp_buf *lit, wsp_buf *a,
         strcmp(lhs, "entries[0]['summary_detail']['value']") == 0 ||
         strcmp(lhs, "entries[0]['description_detail']['value']") == 0 ||
         strcmp(lhs, "entries[0]['content'][0]['value']") == 0;
-    int is_other = strcmp(lhs, "entries[0]['link']") == 0 ||
+    int is_author = strcmp(lhs, "entries[0]['author']") == 0 ||
+                    strcmp(lhs, "entries[0]['author_detail']['name']") == 0;
+    int is_other = is_author || strcmp(lhs, "entries[0]['link']") == 0 ||
                    strcmp(lhs, "entries[0]['id']") == 0 ||
                    strcmp(lhs, "entries[0]['guid']") == 0;
     if (!is_title && !is_body && !is_other)
@@ -326,6 +329,10 @@ static verdict clause(const char *cl, const result *r, wsp_buf *lit, wsp_buf *a,
       return strstr(wsp_buf_str(b), wsp_buf_str(a)) ? C_PASS : C_FAIL;
     }
   }
+  if (strcmp(lhs, "entries[0]['author']") == 0 ||
+      strcmp(lhs, "entries[0]['author_detail']['name']") == 0)
+    /* a post keeps the name; feedparser may add " (email)" */
+    return p->author && strstr(wsp_buf_str(lit), p->author) ? C_PASS : C_FAIL;
   if (strcmp(lhs, "entries[0]['link']") == 0)
     return p->url && strcmp(p->url, wsp_buf_str(lit)) == 0 ? C_PASS : C_FAIL;
   if (strcmp(lhs, "entries[0]['id']") == 0 ||
