@@ -4,6 +4,7 @@
 ** data options are shared with `waspada train` (cmd_train.c). */
 #include "bayes/evaluate.h"
 #include "bayes/features.h"
+#include "cli/bayesopts.h"
 #include "cli/commands.h"
 #include "core/alloc.h"
 #include "core/timeutil.h"
@@ -12,22 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* From cmd_train.c. */
-typedef struct wsp__cli_bayes {
-  wsp_data_spec defaults;
-  wsp_bayes_config cfg;
-  const char *gazetteer;
-  int no_calibrate;
-  int threshold_set;
-} wsp__cli_bayes;
-const struct option *wsp__cli_bayes_longopts(void);
-size_t wsp__cli_bayes_size(void);
-void wsp__cli_bayes_init(wsp__cli_bayes *o);
-int wsp__cli_bayes_option(wsp_cli *cli, wsp__cli_bayes *o, int key,
-                          const char *arg);
-int wsp__cli_bayes_load(wsp_cli *cli, const wsp__cli_bayes *o, char **operands,
-                        int n, wsp_bayes_data *d);
 
 enum { OPT_FOLDS = WSP_OPT_FIRST_CMD + 64, OPT_MODEL, OPT_TEST, OPT_SEED };
 
@@ -111,8 +96,6 @@ int wsp_cmd_eval(wsp_cli *cli, int argc, char **argv)
   longopts[nopt++] = (struct option){"seed", required_argument, NULL, OPT_SEED};
   longopts[nopt] = (struct option){NULL, 0, NULL, 0};
 
-  if (wsp__cli_bayes_size() != sizeof(o))
-    return wsp_cli_fail(cli, WSP_EXIT_USAGE, "internal error: option sizes");
   wsp__cli_bayes_init(&o);
   while ((c = wsp_cli_getopt(cli, argc, argv, "", longopts)) != -1) {
     switch (c) {

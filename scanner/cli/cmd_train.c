@@ -3,6 +3,7 @@
 ** `waspada eval` (cmd_eval.c), exported as wsp__cli_bayes_*. */
 #include "bayes/evaluate.h"
 #include "bayes/features.h"
+#include "cli/bayesopts.h"
 #include "cli/commands.h"
 #include "core/timeutil.h"
 #include "store/store.h"
@@ -13,51 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Options shared by train and eval (see cmd_eval.c). */
-typedef struct wsp__cli_bayes {
-  wsp_data_spec defaults;
-  wsp_bayes_config cfg;
-  const char *gazetteer; /* NULL: rules/gazetteer.tsv when it exists */
-  int no_calibrate;
-  int threshold_set;
-} wsp__cli_bayes;
-
-enum {
-  OPT_FORMAT = WSP_OPT_FIRST_CMD,
-  OPT_TEXT,
-  OPT_LABEL,
-  OPT_SCAM,
-  OPT_ALPHA,
-  OPT_MIN_COUNT,
-  OPT_CGRAMS,
-  OPT_NO_BIGRAMS,
-  OPT_GAZETTEER,
-  OPT_NO_CALIBRATE,
-  OPT_THRESHOLD,
-  OPT_OUT,
-  WSP__CLI_BAYES_OPT_END /* eval numbers its own options from here */
-};
-
-#define BAYES_LONGOPTS                                                         \
-  {"format", required_argument, NULL, OPT_FORMAT},                             \
-      {"text", required_argument, NULL, OPT_TEXT},                             \
-      {"label", required_argument, NULL, OPT_LABEL},                           \
-      {"scam-values", required_argument, NULL, OPT_SCAM},                      \
-      {"alpha", required_argument, NULL, OPT_ALPHA},                           \
-      {"min-count", required_argument, NULL, OPT_MIN_COUNT},                   \
-      {"cgrams", required_argument, NULL, OPT_CGRAMS},                         \
-      {"no-bigrams", no_argument, NULL, OPT_NO_BIGRAMS},                       \
-      {"gazetteer", required_argument, NULL, OPT_GAZETTEER},                   \
-      {"no-calibrate", no_argument, NULL, OPT_NO_CALIBRATE},                   \
-  {                                                                            \
-    "threshold", required_argument, NULL, OPT_THRESHOLD                        \
-  }
-
-const struct option *wsp__cli_bayes_longopts(void);
-size_t wsp__cli_bayes_size(void);
-void wsp__cli_bayes_init(wsp__cli_bayes *o);
-int wsp__cli_bayes_option(wsp_cli *cli, wsp__cli_bayes *o, int key,
-                          const char *arg);
 /* The gazetteer (for <country:..> tokens) and a featurising scratch, as
 ** every DATA file and the reviews use them. Returns 0 or the exit code. */
 static int open_scratch(wsp_cli *cli, const wsp__cli_bayes *o,
@@ -179,12 +135,6 @@ static const struct option bayes_longopts[] = {BAYES_LONGOPTS,
 const struct option *wsp__cli_bayes_longopts(void)
 {
   return bayes_longopts;
-}
-
-/* cmd_eval.c repeats the struct; it checks this against its sizeof. */
-size_t wsp__cli_bayes_size(void)
-{
-  return sizeof(wsp__cli_bayes);
 }
 
 void wsp__cli_bayes_init(wsp__cli_bayes *o)
