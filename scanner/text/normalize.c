@@ -532,6 +532,12 @@ static int word_at(const char *t, size_t len, size_t i)
 
   if (c < 0x80)
     return ascii_alnum(c);
+  /* emoji (U+1Fxxx) and dingbats (U+2600-27FF) are never letters: skip the
+  ** decode and the property look-up for the commonest non-ASCII in posts */
+  if (i + 1 < len && ((c == 0xF0 && (unsigned char)t[i + 1] == 0x9F) ||
+                      (c == 0xE2 && (unsigned char)t[i + 1] >= 0x98 &&
+                       (unsigned char)t[i + 1] <= 0x9F)))
+    return 0;
   cp = wsp__utf8_at(t, len, i);
   if (cp < 0 || cp == 0xFFFD)
     return 0;
