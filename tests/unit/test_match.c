@@ -4,6 +4,7 @@
 #include "match/match_int.h"
 #include "match/rules.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -726,6 +727,57 @@ static void test_regex_literals(void **state)
   wsp_rules_free(r);
 }
 
+/* ---- threads: one shared set, a matcher per thread ---------------------- */
+
+typedef struct thr {
+  const wsp_rules *r;
+  size_t hits;
+  int rc;
+} thr;
+
+static void *thr_main(void *arg)
+{
+  thr *t = arg;
+  wsp_matcher *m = NULL;
+  static const char *texts[] = {
+      "Lowongan kerja ke Malaysia tanpa biaya! hubungi WA 081234567890",
+      "hubungi hubungi segera via telegram", "Lowongan: usia 15 boleh",
+      "Typing job in Sihanoukville, free flight and free accommodation",
+      "nothing to see here"};
+  t->rc = wsp_matcher_new(t->r, &m);
+  for (int k = 0; k < 50 && t->rc == WSP_OK; k++)
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+      wsp_scan_result res;
+      t->rc = wsp_matcher_scan(m, texts[i], strlen(texts[i]), &res);
+      t->hits += res.nhits;
+    }
+  wsp_matcher_free(m);
+  return NULL;
+}
+
+static void test_threads(void **state)
+{
+  (void)state;
+  const char *paths[] = {STARTER};
+  wsp_rules *r;
+  wsp_err err;
+  pthread_t th[4];
+  thr t[4];
+  assert_int_equal(wsp_rules_build(paths, 1, &nocache, NULL, NULL, &r, &err),
+                   WSP_OK);
+  /* first uses of every PCRE2 pattern (lazy JIT) race across threads */
+  for (int i = 0; i < 4; i++) {
+    t[i] = (thr){r, 0, 0};
+    assert_int_equal(pthread_create(&th[i], NULL, thr_main, &t[i]), 0);
+  }
+  for (int i = 0; i < 4; i++) {
+    pthread_join(th[i], NULL);
+    assert_int_equal(t[i].rc, WSP_OK);
+    assert_int_equal(t[i].hits, 50 * 4); /* 4 of the 5 texts fire a rule */
+  }
+  wsp_rules_free(r);
+}
+
 /* ---- cache -----------------------------------------------------------------
  */
 
@@ -1066,6 +1118,7 @@ int main(void)
       cmocka_unit_test(test_words_boundaries_and_spans),
       cmocka_unit_test(test_empty_set_and_pcre_only_set),
       cmocka_unit_test(test_regex_literals),
+      cmocka_unit_test(test_threads),
       cmocka_unit_test(test_prefilter_timeout),
       cmocka_unit_test(test_cache),
       cmocka_unit_test(test_reload_keeps_old),
