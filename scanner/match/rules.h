@@ -16,11 +16,11 @@
 **   PREFILTER  Hyperscan (HS_FLAG_PREFILTER) finds candidates, PCRE2 (JIT)
 **              confirms each candidate. Used when Hyperscan rejects the
 **              pattern (back-references, lookaround, atomic groups ...). The
-**              prefilter compile of each such pattern is first tried alone in
-**              a forked child process with a timeout
-*(opts.prefilter_timeout_ms)
-**              so that a hostile pattern cannot stall loading; a pattern that
-**              fails or times out there becomes PCRE_ONLY.
+**              prefilter compile of each such pattern is first tried alone
+**              in a forked child process with a timeout
+**              (opts.prefilter_timeout_ms) so that a hostile pattern cannot
+**              stall loading; a pattern that fails or times out there
+**              becomes PCRE_ONLY.
 **   PCRE_ONLY  PCRE2 runs on every text (\K, \G, callouts, recursion ...).
 ** Spans come from PCRE2 (never Hyperscan start-of-match mode) and are byte
 ** offsets into the text given to wsp_matcher_scan.
