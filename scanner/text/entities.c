@@ -720,6 +720,23 @@ static size_t phone_valid(const char *d, size_t nd, int plus, char *out)
   return 0;
 }
 
+/* The digit at t[p], or a letter standing in for one inside a number
+** ("08l2-3456-789o"): o for 0, l or i for 1, after a digit and before a
+** digit or the end of the group. 0 otherwise. */
+static char digit_like(const struct ctx *c, size_t p)
+{
+  unsigned char b = (unsigned char)c->t[p], nx;
+  if (is_digit(b))
+    return (char)b;
+  if ((b != 'o' && b != 'l' && b != 'i') || p == 0 ||
+      !is_digit((unsigned char)c->t[p - 1]))
+    return 0;
+  nx = p + 1 < c->len ? (unsigned char)c->t[p + 1] : 0;
+  if (is_alpha(nx))
+    return 0;
+  return b == 'o' ? '0' : '1';
+}
+
 static void phones(struct ctx *c)
 {
   static const char *const spelt0[] = {"nol", "kosong", "zero", NULL};
@@ -758,12 +775,13 @@ static void phones(struct ctx *c)
     for (;;) {
       size_t q, seps = 0;
       if (p < c->len && is_digit((unsigned char)c->t[p])) {
-        while (p < c->len && is_digit((unsigned char)c->t[p])) {
+        char dc;
+        while (p < c->len && (dc = digit_like(c, p)) != 0) {
           if (nd >= PHONE_MAX_DIGITS) {
             toolong = 1; /* try the prefixes collected so far */
             break;
           }
-          d[nd] = c->t[p];
+          d[nd] = dc;
           gb[nd] = 0;
           dend[nd++] = ++p;
         }

@@ -129,6 +129,9 @@ static void phones_in_many_shapes(void **state)
        "+855 12 345 678"},
       {"0812 3456 7890 2 orang", WSP_ENT_PHONE, "+6281234567890",
        "0812 3456 7890"},
+      {"hub 08l2-3456-789o", WSP_ENT_PHONE, "+6281234567890", "08l2-3456-789o"},
+      {"O8I2 3456 7890", WSP_ENT_PHONE, NULL, NULL}, /* no digit first */
+      {"0812 lalu 3456 7890", WSP_ENT_PHONE, NULL, NULL},
       /* not phones */
       {"gaji Rp 15.000.000", WSP_ENT_PHONE, NULL, NULL},
       {"tanggal 2024-08-12", WSP_ENT_PHONE, NULL, NULL},
