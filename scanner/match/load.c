@@ -601,7 +601,8 @@ static int regex_has_literal(const char *re)
 
 /* A regex that is a literal set (literals.c) goes to the literal database;
 ** very short alternatives there match almost everywhere and slow every
-** scan, like short words: literals. One warning per pattern. */
+** scan (every occurrence is reported before the boundary check), like short
+** words: literals. One warning per pattern. */
 static void lint_literal_set(loader *L, const ynode *at, const char *what,
                              const char *re)
 {
@@ -619,7 +620,7 @@ static void lint_literal_set(loader *L, const ynode *at, const char *what,
   if (nshort)
     WARN(L, at,
          "regex of pattern '%s' has %zu alternative(s) shorter than 3 "
-         "characters (e.g. '%s'); they match almost everywhere",
+         "characters (e.g. '%s'); they slow scanning and hit more than meant",
          what, nshort, first);
   wsp__arena_cleanup(&a);
   wsp_free(v);
