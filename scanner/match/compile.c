@@ -35,6 +35,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Part of the cache key: bump it whenever what goes into the databases
+** changes for the same rules (tiers, literal expansion, flags). */
 #define CACHE_MAGIC "WSPHSDB3"
 #define PREFILTER_BUDGET_MS 30000
 #define CACHE_MAX_BYTES (512u << 20)
