@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/version.h"
+#include "parse/feed.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -79,6 +80,8 @@ int main(int argc, char **argv)
     argv = help_argv;
     argc = 2;
   }
+  /* libxml2's global state, before any command starts threads */
+  wsp_feed_global_init();
   for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
     if (strcmp(argv[0], commands[i].name) == 0) {
       cli.cmd = commands[i].name;
