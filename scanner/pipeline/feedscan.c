@@ -420,9 +420,19 @@ wsp_rc wsp_feedscan_round(wsp_scanner *sc, wsp_store *store,
   ** fetch taught us, on the same connection, in one transaction. */
   uerr.msg[0] = '\0';
   urc = wsp_store_begin(store, &uerr);
-  for (size_t i = 0; urc == WSP_OK && i < fs.n_jobs; i++)
-    if (fs.jobs[i].done && fs.jobs[i].delivered)
-      urc = wsp_store_feed_update(store, &fs.jobs[i].upd, &uerr);
+  {
+    wsp_feed_update *ups =
+        fs.n_jobs ? wsp_calloc(fs.n_jobs, sizeof(*ups)) : NULL;
+    size_t n = 0;
+    if (fs.n_jobs && !ups && urc == WSP_OK)
+      urc = wsp_err_set(&uerr, WSP_NOMEM, "feeds: out of memory");
+    for (size_t i = 0; ups && i < fs.n_jobs; i++)
+      if (fs.jobs[i].done && fs.jobs[i].delivered)
+        ups[n++] = fs.jobs[i].upd;
+    if (urc == WSP_OK)
+      urc = wsp_store_feed_update_n(store, ups, n, &uerr);
+    wsp_free(ups);
+  }
   if (urc == WSP_OK)
     urc = wsp_store_commit(store, &uerr);
   else

@@ -62,34 +62,72 @@ static void bind_sync(sqlite3_stmt *st, const void *arg)
   sqlite3_bind_int64(st, 7, wsp_time_wall_ms() / 1000);
 }
 
+/* A changed list URL wins over a redirect and starts afresh (new
+** validators, no failures, not disabled). */
+static const char sync_sql[] =
+    "INSERT INTO sources(name, kind, url, list_url, title, grp, enabled,"
+    " listed, created) VALUES(?1, ?2, ?3, ?3, ?4, ?5, ?6, 1, ?7)"
+    " ON CONFLICT(name) DO UPDATE SET kind = excluded.kind,"
+    " title = excluded.title, grp = excluded.grp,"
+    " enabled = excluded.enabled, listed = 1,"
+    " url = CASE WHEN list_url IS excluded.list_url THEN url"
+    "   ELSE excluded.url END,"
+    " etag = CASE WHEN list_url IS excluded.list_url THEN etag END,"
+    " last_modified = CASE WHEN list_url IS excluded.list_url"
+    "   THEN last_modified END,"
+    " cursor = CASE WHEN list_url IS excluded.list_url THEN cursor END,"
+    " failures = CASE WHEN list_url IS excluded.list_url THEN failures"
+    "   ELSE 0 END,"
+    " paused_reason = CASE WHEN list_url IS excluded.list_url"
+    "   THEN paused_reason END,"
+    " disabled_reason = CASE WHEN list_url IS excluded.list_url"
+    "   THEN disabled_reason END,"
+    " next_poll = CASE WHEN list_url IS excluded.list_url THEN next_poll"
+    "   END,"
+    " list_url = excluded.list_url";
+
+/* Run sql once per element of arr (n elements of size sz) with one
+** prepared statement; *changed counts rows changed. */
+static wsp_rc exec_n(wsp_store *s, const char *sql, const char *what,
+                     void (*bind)(sqlite3_stmt *, const void *),
+                     const void *arr, size_t sz, size_t n, size_t *changed,
+                     wsp_err *err)
+{
+  sqlite3 *db = wsp__store_db(s);
+  sqlite3_stmt *st;
+  if (changed)
+    *changed = 0;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    return fail(s, err, what);
+  for (size_t i = 0; i < n; i++) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    bind(st, (const char *)arr + i * sz);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+      wsp_rc rc = fail(s, err, what);
+      sqlite3_finalize(st);
+      return rc;
+    }
+    if (changed)
+      *changed += (size_t)sqlite3_changes(db);
+  }
+  sqlite3_finalize(st);
+  return WSP_OK;
+}
+
+wsp_rc wsp_store_feeds_sync_n(wsp_store *s, const wsp_feed_config *c, size_t n,
+                              wsp_err *err)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!c[i].name || !c[i].url)
+      return wsp_err_set(err, WSP_INVAL, "feed without name or URL");
+  return exec_n(s, sync_sql, "saving feeds", bind_sync, c, sizeof(*c), n, NULL,
+                err);
+}
+
 wsp_rc wsp_store_feed_sync(wsp_store *s, const wsp_feed_config *c, wsp_err *err)
 {
-  /* A changed list URL wins over a redirect and starts afresh (new
-  ** validators, no failures, not disabled). */
-  static const char sql[] =
-      "INSERT INTO sources(name, kind, url, list_url, title, grp, enabled,"
-      " listed, created) VALUES(?1, ?2, ?3, ?3, ?4, ?5, ?6, 1, ?7)"
-      " ON CONFLICT(name) DO UPDATE SET kind = excluded.kind,"
-      " title = excluded.title, grp = excluded.grp,"
-      " enabled = excluded.enabled, listed = 1,"
-      " url = CASE WHEN list_url IS excluded.list_url THEN url"
-      "   ELSE excluded.url END,"
-      " etag = CASE WHEN list_url IS excluded.list_url THEN etag END,"
-      " last_modified = CASE WHEN list_url IS excluded.list_url"
-      "   THEN last_modified END,"
-      " cursor = CASE WHEN list_url IS excluded.list_url THEN cursor END,"
-      " failures = CASE WHEN list_url IS excluded.list_url THEN failures"
-      "   ELSE 0 END,"
-      " paused_reason = CASE WHEN list_url IS excluded.list_url"
-      "   THEN paused_reason END,"
-      " disabled_reason = CASE WHEN list_url IS excluded.list_url"
-      "   THEN disabled_reason END,"
-      " next_poll = CASE WHEN list_url IS excluded.list_url THEN next_poll"
-      "   END,"
-      " list_url = excluded.list_url";
-  if (!c->name || !c->url)
-    return wsp_err_set(err, WSP_INVAL, "feed without name or URL");
-  return exec(s, sql, "saving feed", bind_sync, c, NULL, err);
+  return wsp_store_feeds_sync_n(s, c, 1, err);
 }
 
 static void bind_name(sqlite3_stmt *st, const void *arg)
@@ -229,23 +267,32 @@ static void bind_update(sqlite3_stmt *st, const void *arg)
   sqlite3_bind_int64(st, 15, u->items);
 }
 
+static const char update_sql[] =
+    "UPDATE sources SET last_fetch = ?2, next_poll = ?3,"
+    " last_ok = CASE WHEN ?4 THEN ?2 ELSE last_ok END,"
+    " failures = ?5, last_status = ?6, last_error = ?7,"
+    " paused_reason = ?8,"
+    " disabled_reason = coalesce(?9, disabled_reason),"
+    " etag = CASE WHEN ?10 THEN ?11 ELSE etag END,"
+    " last_modified = CASE WHEN ?10 THEN ?12 ELSE last_modified END,"
+    " cursor = coalesce(?13, cursor),"
+    " url = coalesce(?14, url),"
+    " items = items + ?15"
+    " WHERE name = ?1";
+
+wsp_rc wsp_store_feed_update_n(wsp_store *s, const wsp_feed_update *u, size_t n,
+                               wsp_err *err)
+{
+  return exec_n(s, update_sql, "saving feed state", bind_update, u, sizeof(*u),
+                n, NULL, err);
+}
+
 wsp_rc wsp_store_feed_update(wsp_store *s, const wsp_feed_update *u,
                              wsp_err *err)
 {
-  static const char sql[] =
-      "UPDATE sources SET last_fetch = ?2, next_poll = ?3,"
-      " last_ok = CASE WHEN ?4 THEN ?2 ELSE last_ok END,"
-      " failures = ?5, last_status = ?6, last_error = ?7,"
-      " paused_reason = ?8,"
-      " disabled_reason = coalesce(?9, disabled_reason),"
-      " etag = CASE WHEN ?10 THEN ?11 ELSE etag END,"
-      " last_modified = CASE WHEN ?10 THEN ?12 ELSE last_modified END,"
-      " cursor = coalesce(?13, cursor),"
-      " url = coalesce(?14, url),"
-      " items = items + ?15"
-      " WHERE name = ?1";
-  int n = 0;
-  wsp_rc rc = exec(s, sql, "saving feed state", bind_update, u, &n, err);
+  size_t n = 0;
+  wsp_rc rc = exec_n(s, update_sql, "saving feed state", bind_update, u,
+                     sizeof(*u), 1, &n, err);
   if (rc == WSP_OK && n == 0)
     return wsp_err_set(err, WSP_NOTFOUND, "no feed named '%s'", u->name);
   return rc;

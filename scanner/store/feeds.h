@@ -17,6 +17,7 @@
 
 #include "store/store.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* A feed as the feed list describes it (borrowed strings). */
@@ -30,6 +31,11 @@ wsp_rc wsp_store_feeds_unlist_all(wsp_store *s, wsp_err *err);
 /* Insert or update a listed feed. */
 wsp_rc wsp_store_feed_sync(wsp_store *s, const wsp_feed_config *c,
                            wsp_err *err);
+/* Insert or update n listed feeds with one prepared statement (a list of
+** thousands of feeds); stops at the first error. */
+wsp_rc wsp_store_feeds_sync_n(wsp_store *s, const wsp_feed_config *c, size_t n,
+                              wsp_err *err);
+
 /* Unlist the feed `name` and clear its schedule. WSP_NOTFOUND if no listed
 ** feed has that name. */
 wsp_rc wsp_store_feed_unlist(wsp_store *s, const char *name, wsp_err *err);
@@ -77,6 +83,11 @@ typedef struct wsp_feed_update {
 /* Apply u. WSP_NOTFOUND if there is no such source. */
 wsp_rc wsp_store_feed_update(wsp_store *s, const wsp_feed_update *u,
                              wsp_err *err);
+
+/* Apply n updates with one prepared statement; stops at the first error
+** (a missing source is skipped, not an error). */
+wsp_rc wsp_store_feed_update_n(wsp_store *s, const wsp_feed_update *u, size_t n,
+                               wsp_err *err);
 
 /* Re-enable a disabled feed and clear its failures and pause (operator
 ** action). WSP_NOTFOUND if none. */

@@ -18,9 +18,10 @@
 **   /gzip/NAME       the file gzip-compressed (Content-Encoding: gzip)
 **   /charset/NAME    the file with a wrong charset in Content-Type
 **                    (ISO-8859-1 for a UTF-8 document)
-**   /gen/I           a generated RSS feed (benchmark) with an ETag; I % 50
-**                    == 7 is slow (300 ms), I % 50 == 13 answers 500, and
-**                    I % 10 == 3 has a new item on every request
+**   /gen/I           a generated RSS feed (benchmark) with an ETag; by a
+**                    hash of I spread over all hosts, 2% answer slowly
+**                    (300 ms), 2% answer 500 and 10% have a new item on
+**                    every request
 ** Usage: feedserver DIR [ADDR...]   (default 127.0.0.1). Binds each
 ** address on an ephemeral port and prints "ADDR PORT" per line on stdout,
 ** then serves until SIGTERM (or end of file on stdin if it is a pipe). Every
@@ -326,12 +327,14 @@ static enum MHD_Result serve_gen(struct MHD_Connection *c, unsigned long i)
   const char *inm;
   int n;
 
-  if (i % 50 == 13)
+  /* which feeds misbehave: spread over every host by a hash of i */
+  unsigned long mix = (i * 2654435761UL) ^ ((i * 2654435761UL) >> 15);
+  if (mix % 50 == 13)
     return send_buf(c, 500, "error", 5, "text/plain", NULL, NULL, NULL, NULL);
-  if (i % 50 == 7)
+  if (mix % 50 == 7)
     usleep(300 * 1000);
   /* one feed in ten has a new item on every request */
-  unsigned long gen = i % 10 == 3 ? (unsigned long)hit_count() : 0;
+  unsigned long gen = (mix / 50) % 10 == 3 ? (unsigned long)hit_count() : 0;
   snprintf(tag, sizeof(tag), "\"gen-%lu-%lu\"", i, gen);
   inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
   if (inm && strcmp(inm, tag) == 0)
