@@ -37,10 +37,13 @@ static struct server {
   char last_inm[128], last_ua[256], last_extra[128];
 } srv;
 
+static void done_active(void);
+
 static void reply(int c, const char *status, const char *headers,
                   const char *body)
 {
   char buf[2048];
+  done_active();
   int n = snprintf(buf, sizeof(buf),
                    "HTTP/1.1 %s\r\nContent-Length: %zu\r\n"
                    "Connection: close\r\n%s\r\n",
@@ -60,6 +63,19 @@ static void header_value(const char *req, const char *name, char *out, size_t n)
   }
 }
 
+/* Answering ends a request's life as far as concurrency goes: the client
+** can only start its next request after reading this one's answer. */
+static _Thread_local int counted; /* this request is a /count one */
+
+static void done_active(void)
+{
+  if (!counted)
+    return;
+  pthread_mutex_lock(&srv.lock);
+  srv.active--;
+  pthread_mutex_unlock(&srv.lock);
+}
+
 static void *conn_main(void *arg)
 {
   int c = (int)(intptr_t)arg;
@@ -75,12 +91,16 @@ static void *conn_main(void *arg)
       break;
   }
   req[len] = '\0';
+  path[0] = '\0';
   sscanf(req, "GET %255s", path);
+  /* only /count requests are counted for concurrency: a connection left
+  ** over from an earlier test may still be accepted late */
+  counted = strcmp(path, "/count") == 0;
   pthread_mutex_lock(&srv.lock);
   if (srv.requests < MAX_LOG)
     srv.starts[srv.requests] = wsp_time_mono_ns();
   srv.requests++;
-  if (++srv.active > srv.max_active)
+  if (counted && ++srv.active > srv.max_active)
     srv.max_active = srv.active;
   header_value(req, "\nIf-None-Match: ", srv.last_inm, sizeof(srv.last_inm));
   header_value(req, "\nUser-Agent: ", srv.last_ua, sizeof(srv.last_ua));
@@ -96,7 +116,7 @@ static void *conn_main(void *arg)
             "ETag: \"v1 x\"\r\nLast-Modified: Tue, 03 Nov 2026 10:00:00 GMT"
             "\r\nLink: <http://x/?page=2>; rel=\"next\"\r\n",
             "<rss>body</rss>");
-  } else if (!strcmp(path, "/slow")) {
+  } else if (!strcmp(path, "/slow") || !strcmp(path, "/count")) {
     struct timespec ts = {0, 50 * 1000000L};
     nanosleep(&ts, NULL);
     reply(c, "200 OK", "", "slow");
@@ -119,9 +139,6 @@ static void *conn_main(void *arg)
   } else {
     reply(c, "404 Not Found", "", "no");
   }
-  pthread_mutex_lock(&srv.lock);
-  srv.active--;
-  pthread_mutex_unlock(&srv.lock);
   close(c);
   return NULL;
 }
@@ -363,14 +380,15 @@ static void test_politeness(void **state)
   pthread_mutex_unlock(&srv.lock);
   assert_int_equal(wsp_fetcher_new(&o, &f, &err), WSP_OK);
   for (int i = 0; i < n; i++) {
-    wsp_fetch_req req = {.url = u("/slow"), .ud = (void *)(intptr_t)i};
+    wsp_fetch_req req = {.url = u("/count"), .ud = (void *)(intptr_t)i};
     assert_int_equal(wsp_fetcher_add(f, &req), WSP_OK);
   }
   assert_int_equal(wsp_fetcher_pending(f), (size_t)n);
   run_all(f, &g);
   wsp_fetcher_free(f);
   assert_int_equal(g.n, n);
-  assert_true(srv.max_active <= 2);
+  if (srv.max_active > 2)
+    fail_msg("server saw %d requests at once", srv.max_active);
   int seen[8] = {0};
   for (int i = 0; i < n; i++) {
     assert_int_equal(g.r[i].status, 200);
