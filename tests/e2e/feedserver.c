@@ -26,7 +26,7 @@
 ** address on an ephemeral port and prints "ADDR PORT" per line on stdout,
 ** then serves until SIGTERM (or end of file on stdin if it is a pipe). Every
 *request is
-** logged to stderr as "METHOD PATH ua=... inm=... ims=...".
+** logged to stderr as "METHOD PATH ua=... inm=... ims=... min_id=...".
 ** Only loopback addresses are accepted. */
 #define _DEFAULT_SOURCE
 #include <microhttpd.h>
@@ -374,8 +374,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
   ua = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
   inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
   ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Modified-Since");
-  fprintf(stderr, "%s %s ua=%s inm=%s ims=%s\n", method, url, ua ? ua : "-",
-          inm ? inm : "-", ims ? ims : "-");
+  arg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "min_id");
+  fprintf(stderr, "%s %s ua=%s inm=%s ims=%s min_id=%s\n", method, url,
+          ua ? ua : "-", inm ? inm : "-", ims ? ims : "-", arg ? arg : "-");
   if (strcmp(method, "GET") != 0)
     return send_buf(c, 405, "", 0, NULL, NULL, NULL, NULL, NULL);
   if (!strncmp(url, "/f/", 3))

@@ -6,7 +6,8 @@
 # updates the stored URL while 302 does not, 429/503 honour Retry-After
 # (seconds and HTTP date), 500 backs off and pauses after N failures, 410
 # disables, slow drip and oversized bodies are cut off, redirect loops end,
-# a bad document fails without validators, a flaky feed recovers.
+# a bad document fails without validators, a flaky feed recovers, a
+# Mastodon timeline resumes from its cursor (min_id).
 # Usage: scan_fetch.sh PATH/TO/waspada PATH/TO/feedserver
 set -u
 W=$1
@@ -79,6 +80,7 @@ cat >"$tmp/feeds.opml" <<OPML
  <outline text="file" xmlUrl="../../$(basename "$PWD")/$F/f.rss"/>
  <outline text="nofile" xmlUrl="file:///nonexistent/waspada/feed.xml"/>
  <outline text="off" xmlUrl="$B/f/a.rss" waspada:enabled="false"/>
+ <outline text="masto" xmlUrl="$B/plain/m.json" waspada:kind="mastodon"/>
 </body></opml>
 OPML
 # the relative path of "file" is resolved against the list's folder
@@ -88,15 +90,16 @@ OPTS="--db $DB --config $tmp/waspada.conf --feeds $tmp/feeds.opml --rules tests/
 # ---- pass 1: cold ----------------------------------------------------------
 out=$("$W" scan $OPTS --once --json 2>"$tmp/scan1.log")
 check "pass 1 exit" 0 $?
-check "pass 1 feeds (enabled)" 19 "$(echo "$out" | jget 'v["feeds"]')"
-# ok etag lm gzip charset moved temp flaky? no: flaky fails first; file
-check "pass 1 fetched" 8 "$(echo "$out" | jget 'v["fetched"]')"
+check "pass 1 feeds (enabled)" 20 "$(echo "$out" | jget 'v["feeds"]')"
+# ok etag lm gzip charset moved temp file masto (flaky fails first)
+check "pass 1 fetched" 9 "$(echo "$out" | jget 'v["fetched"]')"
 check "pass 1 not modified" 0 "$(echo "$out" | jget 'v["not_modified"]')"
 check "pass 1 failed" 11 "$(echo "$out" | jget 'v["failed"]')"
-# a1 a2 a3 b1 b2 g1 c1 c2 d1 e1 e21 f1(file) = 12 posts; flagged a1 b1 g1 c1 d1 e1 e21
-check "pass 1 scanned" 12 "$(echo "$out" | jget 'v["scanned"]')"
+# a1 a2 a3 b1 b2 g1 c1 c2 d1 e1 e21 f1(file) + 2 statuses = 14 posts;
+# flagged a1 b1 g1 c1 d1 e1 e21
+check "pass 1 scanned" 14 "$(echo "$out" | jget 'v["scanned"]')"
 check "pass 1 flagged" 7 "$(echo "$out" | jget 'v["flagged"]')"
-check "one log line per fetch" 19 "$(grep -c 'waspada scan: feed=' "$tmp/scan1.log")"
+check "one log line per fetch" 20 "$(grep -c 'waspada scan: feed=' "$tmp/scan1.log")"
 snap
 
 etag=$(curl -s -D - -o /dev/null "$B/etag/b.atom" | tr -d '\r' | sed -n 's/^ETag: //p')
@@ -125,21 +128,23 @@ check "bad document" "True None" "$(feed notafeed '"bad document" in r["last_err
 check "file:// feed" "ok 1" "$(feed file 'r["state"], r["items"]')"
 check "missing file" "failing" "$(feed nofile 'r["state"]')"
 check "disabled in the list" "off 0" "$(feed off 'r["state"], r["last_fetch"]')"
+check "mastodon cursor: newest id" "110000000000000102" "$(feed masto 'r["cursor"]')"
 check "user agent" "1" "$(grep -c 'GET /f/a.rss ua=waspada/' "$tmp/server.log")"
 
 # ---- pass 2: conditional, every enabled feed ---------------------------------
 out=$("$W" scan $OPTS --once --all --json 2>"$tmp/scan2.log")
 check "pass 2 exit" 0 $?
-check "pass 2 feeds (gone skipped)" 18 "$(echo "$out" | jget 'v["feeds"]')"
+check "pass 2 feeds (gone skipped)" 19 "$(echo "$out" | jget 'v["feeds"]')"
 # 304: ok etag lm charset moved(new URL) temp(302 -> /f/e2.rss) file
 check "pass 2 not modified" 7 "$(echo "$out" | jget 'v["not_modified"]')"
-# gzip has no validators (refetched, duplicates), flaky recovers
-check "pass 2 fetched" 2 "$(echo "$out" | jget 'v["fetched"]')"
-check "pass 2 scanned" 3 "$(echo "$out" | jget 'v["scanned"]')"
+# gzip and masto have no validators (refetched, duplicates), flaky recovers
+check "pass 2 fetched" 3 "$(echo "$out" | jget 'v["fetched"]')"
+check "pass 2 scanned" 5 "$(echo "$out" | jget 'v["scanned"]')"
 check "pass 2 flagged (nothing new)" 0 "$(echo "$out" | jget 'v["flagged"]')"
 check "If-None-Match sent verbatim" 1 "$(grep -c "GET /etag/b.atom ua=waspada/[^ ]* [^ ]* inm=$etag" "$tmp/server.log")"
 check "If-Modified-Since sent verbatim" 1 "$(grep -F "GET /lm/g.rss" "$tmp/server.log" | grep -cF "ims=$lm")"
 snap
+check "timeline resumed with min_id" 1 "$(grep -c 'GET /plain/m.json .* min_id=110000000000000102$' "$tmp/server.log")"
 check "moved: fetched at its new URL" 1 "$(grep -c 'GET /moved/e.rss' "$tmp/server.log")"
 check "flaky recovered" "ok 0 None" "$(feed flaky 'r["state"], r["failures"], r["last_error"]')"
 check "500 twice" "2 120" "$(feed err 'r["failures"], r["next_poll"] - r["last_fetch"]')"
