@@ -262,7 +262,8 @@ int wsp_cmd_check(wsp_cli *cli, int argc, char **argv)
   if ((code = wsp_cli_scanner_build(cli, &so, &sc)) != 0)
     goto done;
   if ((rc = wsp_scan_ctx_new(sc, &ctx)) != WSP_OK ||
-      (rc = wsp_scan_text(ctx, text, len, &rep)) != WSP_OK) {
+      (rc = wsp_scan_text(ctx, text, len, &rep)) != WSP_OK ||
+      (rc = wsp_scan_spans(ctx)) != WSP_OK) {
     code = wsp_cli_fail(cli, WSP_EXIT_USAGE, "%s", wsp_strerror(rc));
     goto done;
   }

@@ -219,8 +219,8 @@ wsp_rc wsp_scan_text(wsp_scan_ctx *ctx, const char *text, size_t len,
   if ((rc = wsp_entities_extract(text, len, &ctx->norm, sc->gaz, &ctx->ents)) !=
       WSP_OK)
     return rc;
-  if ((rc = wsp_matcher_scan(ctx->matcher, ctx->norm.text, ctx->norm.len,
-                             &r->match)) != WSP_OK)
+  if ((rc = wsp_matcher_scan_hits(ctx->matcher, ctx->norm.text, ctx->norm.len,
+                                  &r->match)) != WSP_OK)
     return rc;
 
   if (r->match.nhits > ctx->hits_cap) {
@@ -257,6 +257,17 @@ wsp_rc wsp_scan_text(wsp_scan_ctx *ctx, const char *text, size_t len,
   r->entities = &ctx->ents;
   r->rules = ctx->rules;
   *report = r;
+  return WSP_OK;
+}
+
+wsp_rc wsp_scan_spans(wsp_scan_ctx *ctx)
+{
+  wsp_rc rc;
+  if (ctx->report.has_spans || !ctx->report.rules)
+    return WSP_OK;
+  if ((rc = wsp_matcher_spans(ctx->matcher, &ctx->report.match)) != WSP_OK)
+    return rc;
+  ctx->report.has_spans = 1;
   return WSP_OK;
 }
 

@@ -65,7 +65,9 @@ typedef struct wsp_scan_report {
   const wsp_norm *norm;
   const wsp_entities *entities; /* from the text module */
   const wsp_rules *rules;       /* the set this scan used */
-  wsp_scan_result match;        /* spans are in NORMALISED offsets */
+  wsp_scan_result match;        /* rules that fired; spans (in NORMALISED
+                                   offsets) only after wsp_scan_spans */
+  int has_spans;
   int has_model;
   wsp_bayes_result bayes;
   wsp_verdict verdict;
@@ -74,18 +76,26 @@ typedef struct wsp_scan_report {
 wsp_rc wsp_scan_ctx_new(wsp_scanner *sc, wsp_scan_ctx **out);
 void wsp_scan_ctx_free(wsp_scan_ctx *ctx);
 
-/* Scan text[0..len). *report points into ctx. WSP_TOOBIG for a text past
-** the normaliser's or matcher's limit, WSP_MATCH, WSP_NOMEM. */
+/* Scan text[0..len): which rules fire, the Bayes score and the verdict.
+** Match spans are not computed (they cost more than the scan on broad rule
+** packs): call wsp_scan_spans for the posts that need them (flagged ones,
+** `check`). *report points into ctx; text must stay valid and unchanged
+** until the next scan. WSP_TOOBIG for a text past the normaliser's or
+** matcher's limit, WSP_MATCH, WSP_NOMEM. */
 wsp_rc wsp_scan_text(wsp_scan_ctx *ctx, const char *text, size_t len,
                      const wsp_scan_report **report);
+
+/* Add the match spans to the last report (idempotent). */
+wsp_rc wsp_scan_spans(wsp_scan_ctx *ctx);
 
 /* Original byte span of a match span. */
 void wsp_scan_span_orig(const wsp_scan_report *r, const wsp_match_span *s,
                         size_t *start, size_t *end);
 
-/* Call fn for every entity: the text module's (value normalised by it) and
-** the spans of patterns with `extract:` (value = the normalised matched
-** text). Offsets are original. fn returning nonzero stops. */
+/* Call fn for every entity: the text module's (value normalised by it) and,
+** once wsp_scan_spans has run, the spans of patterns with `extract:` (value
+** = the normalised matched text). Offsets are original. fn returning
+** nonzero stops. */
 void wsp_scan_each_entity(const wsp_scan_report *r,
                           int (*fn)(void *ud, const char *kind,
                                     const char *value, size_t value_len,

@@ -200,6 +200,12 @@ wsp_rc wsp_stages_scan(void *state, wsp_post *post, void **out, wsp_err *err)
   for (int i = 0; i < 8; i++)
     h[i] = (unsigned char)(nh >> (56 - 8 * i));
   hex(h, 8, res->norm_hash);
+  if (res->flagged && (rc = wsp_scan_spans(ctx)) != WSP_OK) {
+    wsp_err_set(err, rc, "%s:%ld: %s", post->source, post->line,
+                wsp_strerror(rc));
+    wsp_stages_discard(res);
+    return rc;
+  }
   if (res->flagged) {
     crypto_hash_sha256(sha, (const unsigned char *)post->raw, post->raw_len);
     hex(sha, sizeof(sha), res->raw_sha256);
