@@ -317,7 +317,7 @@ static int cmd_test(wsp_cli *cli, const char **paths, size_t npaths,
     int label = label_of(o);
     npos += label == 1;
     nneg += label == 0;
-    size_t plen;
+    size_t plen = 0;
     const char *pt =
         prepare_text(t->valuestring, strlen(t->valuestring), &plen);
     wsp_scan_result res;
