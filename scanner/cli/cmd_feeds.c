@@ -361,20 +361,22 @@ int wsp_cmd_feeds(wsp_cli *cli, int argc, char **argv)
       goto done;
     }
     if (strcmp(out, "-") == 0) {
-      char tmp[] = "/tmp/waspada-export-XXXXXX";
-      int fd = mkstemp(tmp);
-      FILE *f;
+      /* through a file in a fresh folder: no feed lives under it, so every
+      ** URL is written absolute */
+      char tdir[] = "/tmp/waspada-export-XXXXXX", tmp[64];
+      FILE *f = NULL;
       char buf[65536];
       size_t n;
-      if (fd < 0) {
+      if (!mkdtemp(tdir)) {
         code = wsp_cli_fail(cli, WSP_EXIT_FINDINGS, "cannot export: %s",
                             strerror(errno));
         goto done;
       }
-      close(fd);
+      snprintf(tmp, sizeof(tmp), "%s/list.opml", tdir);
       if (wsp_feedlist_save(l, tmp, &err) != WSP_OK ||
           !(f = fopen(tmp, "rb"))) {
         unlink(tmp);
+        rmdir(tdir);
         code = wsp_cli_fail(cli, WSP_EXIT_FINDINGS, "%s", err.msg);
         goto done;
       }
@@ -382,6 +384,7 @@ int wsp_cmd_feeds(wsp_cli *cli, int argc, char **argv)
         fwrite(buf, 1, n, stdout);
       fclose(f);
       unlink(tmp);
+      rmdir(tdir);
     } else if (wsp_feedlist_save(l, out, &err) != WSP_OK) {
       code = wsp_cli_fail(cli, WSP_EXIT_USAGE, "%s", err.msg);
       goto done;

@@ -581,6 +581,13 @@ static wsp_rc load_feed(struct loader *ld, xmlNode *n, char *url)
            : text && *text       ? text
            : f.title && *f.title ? f.title
                                  : url;
+  /* OPML readers show `text`: without a title it is the display title
+  ** (unless it only repeats the name) */
+  if (!f.title && text && *text && strcmp(text, f.name) != 0 &&
+      !(f.title = wsp_strdup(text))) {
+    rc = WSP_NOMEM;
+    goto done;
+  }
   rc = wsp_feedlist_add(ld->l, &f, &e);
   if (rc == WSP_INVAL || rc == WSP_TOOBIG) {
     wsp_err_set(ld->err, WSP_PARSE, "%s:%ld: %s", ld->name, f.line, e.msg);
