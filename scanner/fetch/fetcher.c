@@ -39,6 +39,7 @@ void wsp_fetch_opts_default(wsp_fetch_opts *o)
   o->connect_timeout_ms = 10000;
   o->timeout_ms = 30000;
   o->max_body = WSP_FEED_MAX_BODY;
+  o->max_inflight = 256u << 20;
   o->max_redirects = 5;
   o->user_agent = NULL;
 }
@@ -51,6 +52,7 @@ wsp_rc wsp_fetcher_global_init(void)
 struct host;
 
 struct xfer {
+  struct wsp_fetcher *f;
   struct xfer *next; /* in its host's wait queue, or the free list */
   struct xfer *run_prev, *run_next; /* in the running list */
   struct host *host;
@@ -60,7 +62,7 @@ struct xfer {
   void *ud;
   int is_file;
   wsp_buf body;
-  int toobig;
+  int toobig, overbudget;
   int chain_permanent; /* every redirect so far was 301/308 */
   int redirects;
   char *h_ctype, *h_etag, *h_lm, *h_link, *h_retry;
@@ -86,6 +88,7 @@ struct wsp_fetcher {
   struct xfer *idle;  /* recycled transfers (easy handles kept) */
   struct xfer *run;   /* transfers attached to the multi handle */
   size_t queued, running;
+  size_t inflight; /* body bytes held by running transfers */
 };
 
 /* ---- hosts ---------------------------------------------------------------*/
@@ -197,10 +200,15 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
   struct xfer *x = ud;
   size_t len = size * n;
-  if (wsp_buf_append(&x->body, p, len) != WSP_OK) {
-    x->toobig = x->body.len + len > x->body.max;
+  if (x->f->inflight + len > x->f->o.max_inflight) {
+    x->overbudget = 1;
     return 0; /* aborts the transfer */
   }
+  if (wsp_buf_append(&x->body, p, len) != WSP_OK) {
+    x->toobig = x->body.len + len > x->body.max;
+    return 0;
+  }
+  x->f->inflight += len;
   return len;
 }
 
@@ -294,7 +302,8 @@ static wsp_rc xfer_setup(wsp_fetcher *f, struct xfer *x)
   }
   x->chain_permanent = 1;
   x->redirects = 0;
-  x->toobig = 0;
+  x->toobig = x->overbudget = 0;
+  x->f = f;
   x->errbuf[0] = '\0';
   wsp_buf_init(&x->body, f->o.max_body);
   x->is_file = strncasecmp(x->url, "file://", 7) == 0;
@@ -368,6 +377,8 @@ wsp_rc wsp_fetcher_new(const wsp_fetch_opts *o, wsp_fetcher **out, wsp_err *err)
     f->o.host_spacing_ms = 0;
   if (!f->o.max_body)
     f->o.max_body = WSP_FEED_MAX_BODY;
+  if (!f->o.max_inflight)
+    f->o.max_inflight = 256u << 20;
   f->user_agent = wsp_strdup(f->o.user_agent ? f->o.user_agent
                                              : wsp_fetch_default_user_agent());
   f->o.user_agent = NULL;
@@ -530,6 +541,12 @@ static void finish(wsp_fetcher *f, struct xfer *x, CURLcode cc,
       r.rc = WSP_FETCH;
       snprintf(msg, sizeof(msg), "unexpected HTTP status %d", r.status);
     }
+  } else if (x->overbudget) {
+    r.rc = WSP_FETCH;
+    r.status = (int)code;
+    snprintf(msg, sizeof(msg),
+             "bodies in memory would pass %zu bytes; retried later",
+             f->o.max_inflight);
   } else if (x->toobig || cc == CURLE_FILESIZE_EXCEEDED) {
     r.rc = WSP_TOOBIG;
     r.status = (int)code;
@@ -562,6 +579,7 @@ static void finish(wsp_fetcher *f, struct xfer *x, CURLcode cc,
     r.permanent_url = eff;
   if (done)
     done(ud, &r);
+  f->inflight -= x->body.len <= f->inflight ? x->body.len : f->inflight;
   xfer_clear(x);
   x->next = f->idle;
   f->idle = x;

@@ -9,7 +9,9 @@
 **   - every encoding libcurl supports (Accept-Encoding), bounded redirects
 **     (http/https only), connect and total timeouts, a maximum body size
 **     enforced on the decoded bytes as they arrive (the transfer is
-**     aborted past it), a clear User-Agent.
+**     aborted past it) and a budget for all bodies in memory at once
+**     (concurrency x body limit could otherwise reach gigabytes), a clear
+**     User-Agent.
 ** Results report whether every redirect hop was permanent (301/308), so
 ** the caller can update the stored URL.
 **
@@ -33,6 +35,8 @@ typedef struct wsp_fetch_opts {
   long connect_timeout_ms; /* (10000) */
   long timeout_ms;         /* whole transfer (30000) */
   size_t max_body;         /* decoded body limit (WSP_FEED_MAX_BODY) */
+  size_t max_inflight;     /* all bodies being received at once (256 MiB):
+                              a transfer that would pass it fails */
   long max_redirects;      /* (5) */
   const char *user_agent;  /* NULL: WSP_FETCH_USER_AGENT; copied */
 } wsp_fetch_opts;

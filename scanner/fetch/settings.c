@@ -10,6 +10,7 @@ static const char *const keys[] = {"fetch.feeds",
                                    "fetch.connect_timeout_ms",
                                    "fetch.timeout_ms",
                                    "fetch.max_body",
+                                   "fetch.max_inflight",
                                    "fetch.max_redirects",
                                    "fetch.user_agent",
                                    "fetch.interval",
@@ -52,6 +53,8 @@ wsp_rc wsp_fetch_settings(const wsp_config *c, wsp_fetch_opts *fo,
   GET("fetch.timeout_ms", fo->timeout_ms, 1, 36000000, fo->timeout_ms);
   GET("fetch.max_body", (long)fo->max_body, 1, (long)WSP_FEED_MAX_BODY,
       fo->max_body);
+  GET("fetch.max_inflight", (long)fo->max_inflight, 1, 1L << 40,
+      fo->max_inflight);
   GET("fetch.max_redirects", fo->max_redirects, 0, 50, fo->max_redirects);
   GET("fetch.interval", so->interval, 1, 366L * 86400, so->interval);
   GET("fetch.backoff_base", so->backoff_base, 1, 366L * 86400,

@@ -5,6 +5,7 @@
 **   host_spacing_ms  between two request starts to one host (200)
 **   connect_timeout_ms (10000), timeout_ms (30000): per transfer
 **   max_body         largest decoded document in bytes (33554432)
+**   max_inflight     bytes of all bodies in memory at once (268435456)
 **   max_redirects    (5)
 **   user_agent       (waspada/VERSION (+https://waspada.example/bot))
 **   interval         default poll interval, seconds (900)

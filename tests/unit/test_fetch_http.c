@@ -328,6 +328,13 @@ static void test_redirects_and_limits(void **state)
   assert_int_equal(g.r[0].rc, WSP_OK);
   assert_int_equal(g.r[0].status, 200);
 
+  o.max_inflight = 3000; /* fits the limit, not the memory budget */
+  req.url = u("/big");
+  fetch_one(&o, &req, &g);
+  assert_int_equal(g.r[0].rc, WSP_FETCH);
+  assert_non_null(strstr(g.r[0].error, "bodies in memory"));
+  o.max_inflight = 0; /* default */
+
   req.url = u("/429");
   fetch_one(NULL, &req, &g);
   assert_int_equal(g.r[0].rc, WSP_OK);
