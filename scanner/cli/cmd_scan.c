@@ -137,50 +137,6 @@ static void print_summary(const wsp_cli *cli, const wsp_feedscan_stats *st,
   fflush(stdout);
 }
 
-/* Rule-pack findings, at start-up and on every SIGHUP reload: the scanner
-** keeps this callback for its whole life, so its state is static here
-** (wsp_cli_scanner_build's is on its own stack and gone after it returns). */
-static struct {
-  unsigned errors, shown;
-} diag_state;
-
-static void on_diag(void *ud, const wsp_diag *d)
-{
-  (void)ud;
-  if (d->severity != WSP_DIAG_ERROR)
-    return; /* lint warnings are for `rules check` */
-  diag_state.errors++;
-  if (diag_state.shown++ < 20)
-    fprintf(stderr, "%s:%u:%u: error: %s\n", d->file, d->line, d->col,
-            d->message);
-}
-
-static int build_scanner(const wsp_cli *cli, wsp_cli_scanopts *so,
-                         wsp_scanner **out)
-{
-  wsp_err err;
-  wsp_rc rc;
-  int code;
-
-  *out = NULL;
-  if (!so->config && (code = wsp_cli_config_load(cli, &so->config)) != 0)
-    return code;
-  wsp_scanner_opts o = {
-      .rule_paths = so->n_rules ? so->rules : NULL,
-      .n_rule_paths = so->n_rules,
-      .model_path = so->model,
-      .gazetteer_path = so->gazetteer,
-      .config = so->config,
-      .rules = {.cache_dir = so->cache_dir, .no_cache = so->no_cache},
-      .diag = on_diag,
-  };
-  err.msg[0] = '\0';
-  if ((rc = wsp_scanner_new(&o, out, &err)) != WSP_OK)
-    return wsp_cli_fail(cli, WSP_EXIT_USAGE, "%s",
-                        err.msg[0] ? err.msg : wsp_strerror(rc));
-  return 0;
-}
-
 /* Load the feed list and put it into the database. 0 or an exit code. */
 static int load_list(const wsp_cli *cli, const char *path, wsp_store *store,
                      wsp_feedlist **out)
@@ -271,7 +227,7 @@ int wsp_cmd_scan(wsp_cli *cli, int argc, char **argv)
     return wsp_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
 
   pthread_mutex_init(&ui.lock, NULL);
-  if ((code = build_scanner(cli, &so, &sc)) != 0)
+  if ((code = wsp_cli_scanner_build(cli, &so, &sc)) != 0)
     goto done;
   err.msg[0] = '\0';
   if ((rc = wsp_fetch_settings(so.config, &fo.fetch, &fo.sched, &path, &err)) !=
@@ -336,7 +292,7 @@ int wsp_cmd_scan(wsp_cli *cli, int argc, char **argv)
       wsp_feedlist *nl = NULL;
       hup_flag = 0;
       err.msg[0] = '\0';
-      diag_state.shown = 0;
+      so.diag_shown = 0;
       if (wsp_scanner_reload_rules(sc, &err) != WSP_OK)
         fprintf(stderr,
                 "waspada scan: rule reload failed, keeping the old rules: "

@@ -52,20 +52,16 @@ int wsp_cli_config_load(const wsp_cli *cli, wsp_config **out)
   return 0;
 }
 
-struct diag_state {
-  unsigned errors, warnings, shown;
-};
-
 static void print_diag(void *ud, const wsp_diag *d)
 {
-  struct diag_state *st = ud;
+  wsp_cli_scanopts *st = ud;
   if (d->severity == WSP_DIAG_ERROR)
-    st->errors++;
+    st->diag_errors++;
   else
-    st->warnings++;
+    st->diag_warnings++;
   if (d->severity == WSP_DIAG_WARNING)
     return; /* lint warnings are for `rules check` */
-  if (st->shown++ < 20)
+  if (st->diag_shown++ < 20)
     fprintf(stderr, "%s:%u:%u: error: %s\n", d->file, d->line, d->col,
             d->message);
 }
@@ -73,7 +69,6 @@ static void print_diag(void *ud, const wsp_diag *d)
 int wsp_cli_scanner_build(const wsp_cli *cli, wsp_cli_scanopts *so,
                           wsp_scanner **out)
 {
-  struct diag_state ds = {0};
   wsp_err err;
   wsp_rc rc;
   int code;
@@ -89,14 +84,14 @@ int wsp_cli_scanner_build(const wsp_cli *cli, wsp_cli_scanopts *so,
       .config = so->config,
       .rules = {.cache_dir = so->cache_dir, .no_cache = so->no_cache},
       .diag = print_diag,
-      .diag_ud = &ds,
+      .diag_ud = so,
   };
   err.msg[0] = '\0';
   rc = wsp_scanner_new(&o, out, &err);
   if (rc != WSP_OK) {
-    if (ds.shown > 20)
+    if (so->diag_shown > 20)
       fprintf(stderr, "... %u more errors (see 'waspada rules check')\n",
-              ds.shown - 20);
+              so->diag_shown - 20);
     return wsp_cli_fail(cli, WSP_EXIT_USAGE, "%s",
                         err.msg[0] ? err.msg : wsp_strerror(rc));
   }

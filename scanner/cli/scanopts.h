@@ -17,6 +17,9 @@ typedef struct wsp_cli_scanopts {
   const char *model, *gazetteer, *cache_dir;
   int no_cache;
   wsp_config *config; /* loaded from cli->config_path, or empty */
+  /* rule-pack findings; the scanner reports into this on build and on
+  ** every reload, so the struct must outlive the scanner */
+  unsigned diag_errors, diag_warnings, diag_shown;
 } wsp_cli_scanopts;
 
 enum {
