@@ -314,7 +314,8 @@ static void test_feedlist_roundtrip(void **state)
     fail_msg("feed %zu: " #field " '%s' != '%s'", i,                           \
              a->field ? a->field : "(null)", b->field ? b->field : "(null)");
     SAME(name)
-    SAME(title) SAME(url) SAME(html_url) SAME(category) SAME(group) SAME(kind)
+    SAME(title)
+    SAME(url) SAME(html_url) SAME(category) SAME(group) SAME(kind)
         SAME(user_agent) SAME(headers)
 #undef SAME
             assert_int_equal(a->interval, b->interval);

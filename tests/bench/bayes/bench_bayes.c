@@ -208,7 +208,8 @@ int main(int argc, char **argv)
     best = sec < best ? sec : best;
     wsp_bayes_free(x);
   }
-  if (!getenv("BENCH_KEEP")) remove(big);
+  if (!getenv("BENCH_KEEP"))
+    remove(big);
   printf("big_model_tokens=%llu\nbig_model_load_ms=%.2f\n",
          (unsigned long long)c.vocab, best * 1e3);
 

@@ -28,7 +28,8 @@ struct corpus {
 static double now(void)
 {
   struct timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); /* CPU time: robust on a loaded box */
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID,
+                &ts); /* CPU time: robust on a loaded box */
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
