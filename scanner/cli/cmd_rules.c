@@ -1,10 +1,13 @@
-/* cli/cmd_rules.c: `waspada rules check|test`: validate, lint, compile and
-** self-test rule packs; measure per-rule hits (and precision/recall where the
-** corpus is labelled) over a JSONL corpus. A client of match/rules.h. */
+/* cli/cmd_rules.c: `waspada rules check|test|stats`: validate, lint, compile
+** and self-test rule packs; measure per-rule hits (and precision/recall where
+** the corpus is labelled) over a JSONL corpus; per-rule hits and reviewers'
+** verdicts from the database. A client of match/rules.h and store/store.h. */
 #include "cli/commands.h"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/timeutil.h"
 #include "match/rules.h"
+#include "store/store.h"
 #include "text/normalize.h"
 
 #include <cJSON.h>
@@ -16,6 +19,7 @@ static const char help[] =
     "[DIR|FILE...]\n"
     "       waspada rules test [--rules DIR|FILE]... [--cache-dir DIR] "
     "[--no-cache] CORPUS.jsonl\n"
+    "       waspada rules stats [--db PATH] [--json]\n"
     "\n"
     "check: load, lint and compile the rule packs (default: rules/), run\n"
     "  every rule's inline tests and print diagnostics as file:line:col,\n"
@@ -26,6 +30,9 @@ static const char help[] =
     "  positive; false/0/\"ham\" = negative) also per-rule precision, recall\n"
     "  and the S/O ratio (share of positives hit / (that + share of\n"
     "  negatives hit)).\n"
+    "stats: per rule, the stored posts it matched and what reviewers decided\n"
+    "  about them (scam, not scam, unsure/escalated, not reviewed yet) with\n"
+    "  the precision among reviewed posts: scam / (scam + not_scam).\n"
     "\n"
     "Options:\n"
     "  --rules PATH      rule file or directory for test (repeatable;\n"
@@ -386,6 +393,66 @@ done:
   return code;
 }
 
+struct stats_out {
+  int json, n;
+};
+
+static int print_stat(void *ud, const wsp_store_rule_stat *r)
+{
+  struct stats_out *o = ud;
+  int64_t reviewed = r->scam + r->not_scam;
+  char last[WSP_RFC3339_LEN];
+
+  wsp_time_format_rfc3339(r->last_seen, last);
+  if (o->json) {
+    fputs(o->n ? ",{\"rule\":" : "{\"rule\":", stdout);
+    wsp_cli_json_string(stdout, r->rule_id, strlen(r->rule_id));
+    printf(",\"posts\":%lld,\"scam\":%lld,\"not_scam\":%lld,"
+           "\"unsure\":%lld,\"pending\":%lld,\"last_seen\":\"%s\","
+           "\"precision\":",
+           (long long)r->posts, (long long)r->scam, (long long)r->not_scam,
+           (long long)r->unsure, (long long)r->pending, last);
+    if (reviewed)
+      printf("%.4f}", (double)r->scam / (double)reviewed);
+    else
+      fputs("null}", stdout);
+  } else {
+    if (o->n == 0)
+      printf("%-16s %7s %6s %8s %6s %7s  %-10s  %s\n", "RULE", "POSTS", "SCAM",
+             "NOT_SCAM", "UNSURE", "PENDING", "LAST HIT", "PRECISION");
+    printf("%-16s %7lld %6lld %8lld %6lld %7lld  %.10s  ", r->rule_id,
+           (long long)r->posts, (long long)r->scam, (long long)r->not_scam,
+           (long long)r->unsure, (long long)r->pending, last);
+    if (reviewed)
+      printf("%.2f\n", (double)r->scam / (double)reviewed);
+    else
+      puts("-");
+  }
+  o->n++;
+  return 0;
+}
+
+/* `rules stats`: per-rule outcomes of the reviews in the database. */
+static int cmd_stats(wsp_cli *cli)
+{
+  struct stats_out o = {cli->json, 0};
+  wsp_store *st;
+  wsp_err err;
+  wsp_rc rc;
+
+  if ((rc = wsp_store_open(cli->db_path, 0, &st, &err)) != WSP_OK)
+    return wsp_cli_fail(cli, WSP_EXIT_USAGE, "%s", err.msg);
+  if (o.json)
+    fputc('[', stdout);
+  rc = wsp_store_rule_stats(st, print_stat, &o, &err);
+  if (o.json)
+    fputs("]\n", stdout);
+  else if (rc == WSP_OK && o.n == 0 && cli->verbosity > 0)
+    fprintf(stderr, "no stored posts yet\n");
+  wsp_store_free(st);
+  return rc == WSP_OK ? WSP_EXIT_OK : wsp_cli_fail(cli, 1, "%s", err.msg);
+}
+
 int wsp_cmd_rules(wsp_cli *cli, int argc, char **argv)
 {
   static const struct option opts[] = {
@@ -424,7 +491,7 @@ int wsp_cmd_rules(wsp_cli *cli, int argc, char **argv)
   }
   wsp_cli_setup_logging(cli);
   if (optind >= argc)
-    return wsp_cli_usage_error(cli, "missing action (check or test)");
+    return wsp_cli_usage_error(cli, "missing action (check, test or stats)");
   const char *action = argv[optind++];
   if (strcmp(action, "check") == 0) {
     const char *paths[MAX_RULE_PATHS];
@@ -443,6 +510,11 @@ int wsp_cmd_rules(wsp_cli *cli, int argc, char **argv)
     wsp_norm_cleanup(&g_norm);
     return code;
   }
+  if (strcmp(action, "stats") == 0) {
+    if (optind < argc)
+      return wsp_cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+    return cmd_stats(cli);
+  }
   if (strcmp(action, "test") == 0) {
     if (optind >= argc)
       return wsp_cli_usage_error(cli, "missing CORPUS.jsonl");
@@ -456,6 +528,6 @@ int wsp_cmd_rules(wsp_cli *cli, int argc, char **argv)
     wsp_norm_cleanup(&g_norm);
     return code;
   }
-  return wsp_cli_usage_error(cli, "unknown action '%s' (check or test)",
+  return wsp_cli_usage_error(cli, "unknown action '%s' (check, test, stats)",
                              action);
 }

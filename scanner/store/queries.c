@@ -377,3 +377,40 @@ wsp_rc wsp_store_totals_get(wsp_store *s, wsp_store_totals *t, wsp_err *err)
   sqlite3_finalize(st);
   return rc == SQLITE_ROW ? WSP_OK : query_fail(s, err, "reading totals");
 }
+
+wsp_rc wsp_store_rule_stats(wsp_store *s,
+                            int (*fn)(void *ud, const wsp_store_rule_stat *r),
+                            void *ud, wsp_err *err)
+{
+  sqlite3_stmt *st;
+  int rc;
+
+  if (sqlite3_prepare_v2(
+          wsp__store_db(s),
+          "SELECT m.rule_id, count(*),"
+          " sum(p.status = 'scam'), sum(p.status = 'not_scam'),"
+          " sum(p.status IN ('unsure', 'escalate')), sum(p.status = 'new'),"
+          " max(p.first_seen)"
+          " FROM (SELECT DISTINCT post_id, rule_id FROM matches) m"
+          " JOIN posts p ON p.id = m.post_id"
+          " GROUP BY m.rule_id ORDER BY count(*) DESC, m.rule_id",
+          -1, &st, NULL) != SQLITE_OK)
+    return query_fail(s, err, "reading rule statistics");
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    wsp_store_rule_stat r = {
+        col_text(st, 0),
+        sqlite3_column_int64(st, 1),
+        sqlite3_column_int64(st, 2),
+        sqlite3_column_int64(st, 3),
+        sqlite3_column_int64(st, 4),
+        sqlite3_column_int64(st, 5),
+        sqlite3_column_int64(st, 6),
+    };
+    if (fn(ud, &r))
+      break;
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE
+             ? WSP_OK
+             : query_fail(s, err, "reading rule statistics");
+}

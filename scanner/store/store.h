@@ -188,6 +188,25 @@ wsp_rc wsp_store_labelled(wsp_store *s,
                                     int is_scam),
                           void *ud, wsp_err *err);
 
+/* ---- per-rule statistics -------------------------------------------------*/
+
+typedef struct wsp_store_rule_stat {
+  const char *rule_id;
+  int64_t posts;     /* stored posts the rule matched */
+  int64_t scam;      /* ... whose status is scam (confirmed by review) */
+  int64_t not_scam;  /* ... dismissed by review */
+  int64_t unsure;    /* ... unsure or escalated */
+  int64_t pending;   /* ... not reviewed yet */
+  int64_t last_seen; /* first_seen of its newest post (epoch s) */
+} wsp_store_rule_stat;
+
+/* Per rule, over the stored posts: how many it matched and what reviewers
+** decided about them (each post counted once per rule, by its current
+** status), most-hit rule first. Valid during the call. */
+wsp_rc wsp_store_rule_stats(wsp_store *s,
+                            int (*fn)(void *ud, const wsp_store_rule_stat *r),
+                            void *ud, wsp_err *err);
+
 /* ---- counters -----------------------------------------------------------*/
 
 typedef struct wsp_store_totals {

@@ -60,6 +60,13 @@ check "note" "nomor sama" "$(echo "$show" | jget 'v["reviews"][1]["note"]')"
 n=$("$W" flagged --db "$DB" --json --status scam | jget 'len(v)')
 check "filter by status" 1 "$n"
 "$W" review show "$id" --db "$DB" | grep -q '\[\[KAMBOJA\]\]' || { echo "FAIL: marked text"; fail=1; }
+# per-rule outcomes of the reviews: E2E-0001 matched 3 stored posts, one
+# confirmed scam; precision among reviewed posts 1.0
+st=$("$W" rules stats --db "$DB" --json)
+check "rule stats posts" 3 "$(echo "$st" | jget '[r["posts"] for r in v if r["rule"]=="E2E-0001"][0]')"
+check "rule stats scam" 1 "$(echo "$st" | jget '[r["scam"] for r in v if r["rule"]=="E2E-0001"][0]')"
+check "rule stats pending" 2 "$(echo "$st" | jget '[r["pending"] for r in v if r["rule"]=="E2E-0001"][0]')"
+check "rule stats precision" 1.0 "$(echo "$st" | jget '[r["precision"] for r in v if r["rule"]=="E2E-0001"][0]')"
 "$W" review decide "$id" maybe --db "$DB" 2>/dev/null
 check "bad decision exit" 2 $?
 "$W" review decide 9999 scam --db "$DB" 2>/dev/null
