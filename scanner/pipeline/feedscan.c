@@ -43,6 +43,9 @@ struct feedscan {
   size_t q_head, q_n, q_cap;
   wsp_rc q_rc; /* NOMEM while queueing */
   int64_t now;
+  /* a second, read-only connection (WAL) for the reader thread: posts whose
+  ** id was already seen from their feed are skipped before scanning */
+  wsp_store *seen_db;
 };
 
 void wsp_feedscan_opts_default(wsp_feedscan_opts *o)
@@ -139,6 +142,18 @@ static int emit_post(void *ud, wsp_post *post)
 {
   struct emit_ctx *e = ud;
   struct feedscan *fs = e->fs;
+  int seen = 0;
+
+  if (fs->seen_db && post->id &&
+      wsp_store_seen_id(fs->seen_db, post->source, post->id, &seen, NULL) ==
+          WSP_OK &&
+      seen) {
+    /* an old item the feed repeats: nothing new to scan or store */
+    atomic_fetch_add(&fs->st->posts.duplicates, 1);
+    e->n++;
+    wsp_post_free(post);
+    return 0;
+  }
   if (fs->q_n == fs->q_cap) {
     if (fs->q_head > 0) { /* compact before growing */
       memmove(fs->q, fs->q + fs->q_head,
@@ -413,8 +428,16 @@ wsp_rc wsp_feedscan_round(wsp_scanner *sc, wsp_store *store,
     }
   }
   wsp_stages_fill_ops(&ops);
+  if (fs.n_jobs && wsp_store_open(wsp_store_path(store), WSP_STORE_READONLY,
+                                  &fs.seen_db, &uerr) != WSP_OK)
+    WSP_LOG(WSP_LOG_INFO, "feedscan",
+            "no read connection (%s): every post "
+            "is scanned",
+            uerr.msg);
   rc = fs.n_jobs ? wsp_pipeline_run(&ops, &fs, o->jobs, &st->posts, err)
                  : WSP_OK;
+  wsp_store_free(fs.seen_db);
+  fs.seen_db = NULL;
 
   /* The posts are stored and committed: now record what each finished
   ** fetch taught us, on the same connection, in one transaction. */

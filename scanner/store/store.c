@@ -34,6 +34,8 @@
                " start, end) VALUES(?1, ?2, ?3, ?4, ?5, ?6)")                  \
   X(ENTITY_ADD, "INSERT INTO entities(post_id, kind, value, start, end)"       \
                 " VALUES(?1, ?2, ?3, ?4, ?5)")                                 \
+  X(SEEN_HAS, "SELECT 1 FROM seen WHERE key = ?2 AND source_id ="              \
+              " (SELECT id FROM sources WHERE name = ?1)")                     \
   X(SP_BEGIN, "SAVEPOINT put")                                                 \
   X(SP_RELEASE, "RELEASE put")                                                 \
   X(SP_ROLLBACK, "ROLLBACK TO put")
@@ -327,6 +329,42 @@ static wsp_rc source_id(wsp_store *s, const char *name, const char *kind,
   return WSP_OK;
 }
 
+/* Keys of the seen table: a post's id in its source, or its text. */
+static uint64_t seen_key_id(const char *ext_id)
+{
+  return wsp_hash64(ext_id, strlen(ext_id), 1);
+}
+
+static uint64_t seen_key_text(const char *norm_hash)
+{
+  return wsp_hash64(norm_hash, strlen(norm_hash), 2);
+}
+
+wsp_rc wsp_store_seen_id(wsp_store *s, const char *source, const char *ext_id,
+                         int *seen, wsp_err *err)
+{
+  sqlite3_stmt *st = stmt_get(s, STMT_SEEN_HAS);
+  int rc;
+
+  *seen = 0;
+  if (!st)
+    return store_fail(s, err, "looking up a post");
+  bind_text(st, 1, source);
+  sqlite3_bind_int64(st, 2, (int64_t)seen_key_id(ext_id));
+  rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc == SQLITE_ROW)
+    *seen = 1;
+  else if (rc != SQLITE_DONE)
+    return store_fail(s, err, "looking up a post");
+  return WSP_OK;
+}
+
+const char *wsp_store_path(const wsp_store *s)
+{
+  return s->path;
+}
+
 static wsp_rc add_sighting(wsp_store *s, int64_t post_id, int64_t src,
                            const wsp_store_post *p, wsp_err *err)
 {
@@ -417,8 +455,7 @@ static wsp_rc store_put(wsp_store *s, const wsp_store_post *p,
     return rc;
 
   /* Seen before from this source? Key: its id there, else its text. */
-  key = p->ext_id ? wsp_hash64(p->ext_id, strlen(p->ext_id), 1)
-                  : wsp_hash64(p->norm_hash, strlen(p->norm_hash), 2);
+  key = p->ext_id ? seen_key_id(p->ext_id) : seen_key_text(p->norm_hash);
   if (!(st = stmt_get(s, STMT_SEEN_ADD)))
     return store_fail(s, err, "recording post");
   sqlite3_bind_int64(st, 1, src);

@@ -110,6 +110,16 @@ typedef enum {
 wsp_rc wsp_store_put(wsp_store *s, const wsp_store_post *p,
                      wsp_put_result *result, int64_t *post_id, wsp_err *err);
 
+/* Nonzero *seen if a post with this id was already recorded from source
+** (then wsp_store_put would call it a duplicate): lets a job skip scanning
+** posts it has seen, e.g. the old items a changed feed repeats. Works on a
+** WSP_STORE_READONLY connection next to the writer's. */
+wsp_rc wsp_store_seen_id(wsp_store *s, const char *source, const char *ext_id,
+                         int *seen, wsp_err *err);
+
+/* The path the database was opened with. */
+const char *wsp_store_path(const wsp_store *s);
+
 /* ---- reading ------------------------------------------------------------*/
 
 typedef struct wsp_store_filter {

@@ -139,7 +139,10 @@ check "pass 2 feeds (gone skipped)" 19 "$(echo "$out" | jget 'v["feeds"]')"
 check "pass 2 not modified" 7 "$(echo "$out" | jget 'v["not_modified"]')"
 # gzip and masto have no validators (refetched, duplicates), flaky recovers
 check "pass 2 fetched" 3 "$(echo "$out" | jget 'v["fetched"]')"
-check "pass 2 scanned" 5 "$(echo "$out" | jget 'v["scanned"]')"
+# the 4 old items gzip and masto repeat are skipped before scanning (their
+# ids were seen from those feeds); only flaky's first delivery is scanned
+check "pass 2 scanned" 1 "$(echo "$out" | jget 'v["scanned"]')"
+check "pass 2 duplicates" 4 "$(echo "$out" | jget 'v["duplicates"]')"
 check "pass 2 flagged (nothing new)" 0 "$(echo "$out" | jget 'v["flagged"]')"
 check "If-None-Match sent verbatim" 1 "$(grep -c "GET /etag/b.atom ua=waspada/[^ ]* [^ ]* inm=$etag" "$tmp/server.log")"
 check "If-Modified-Since sent verbatim" 1 "$(grep -F "GET /lm/g.rss" "$tmp/server.log" | grep -cF "ims=$lm")"
