@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     wsp_feed_global_init(); /* libxml2 */
     init = 1;
   }
-  if (wsp_feedlist_parse("fuzz.opml", "/tmp", (const char *)data, size,
-                         &l, &err) == WSP_OK) {
+  if (wsp_feedlist_parse("fuzz.opml", "/tmp", (const char *)data, size, &l,
+                         &err) == WSP_OK) {
     if (!l)
       abort();
     for (size_t i = 0; i < wsp_feedlist_count(l); i++) {

@@ -315,8 +315,9 @@ static void test_feedlist_roundtrip(void **state)
              a->field ? a->field : "(null)", b->field ? b->field : "(null)");
     SAME(name)
     SAME(title)
-    SAME(url) SAME(html_url) SAME(category) SAME(group) SAME(kind)
-        SAME(user_agent) SAME(headers)
+    SAME(url)
+    SAME(html_url) SAME(category) SAME(group) SAME(kind) SAME(user_agent)
+        SAME(headers)
 #undef SAME
             assert_int_equal(a->interval, b->interval);
     assert_int_equal(a->enabled, b->enabled);
