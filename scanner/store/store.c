@@ -7,11 +7,19 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
 #define STORE_BUSY_MS 3000
+/* The writer's page cache: a batch of posts (with its FTS5 and index pages)
+** must fit, or SQLite spills dirty pages to the WAL in the middle of the
+** transaction and writes the same pages again and again (a 2,000-post batch
+** wrote 16 WAL frames per post with the 2 MB default). An upper bound: pages
+** are allocated only as they are used. */
+#define STORE_CACHE_PRAGMA                                                     \
+  "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY"
 
 #define STORE_STMTS(X)                                                         \
   X(SOURCE_GET, "SELECT id FROM sources WHERE name = ?1")                      \
@@ -19,8 +27,9 @@
   X(SEEN_ADD, "INSERT OR IGNORE INTO seen(source_id, key) VALUES(?1, ?2)")     \
   X(COUNT_ADD,                                                                 \
     "INSERT INTO counters(source_id, day, scanned, flagged)"                   \
-    " VALUES(?1, ?2, 1, ?3) ON CONFLICT(source_id, day) DO UPDATE SET"         \
-    " scanned = scanned + 1, flagged = flagged + excluded.flagged")            \
+    " VALUES(?1, ?2, ?3, ?4) ON CONFLICT(source_id, day) DO UPDATE SET"        \
+    " scanned = scanned + excluded.scanned,"                                   \
+    " flagged = flagged + excluded.flagged")                                   \
   X(POST_FIND, "SELECT id FROM posts WHERE norm_hash = ?1")                    \
   X(POST_ADD,                                                                  \
     "INSERT INTO posts(source_id, ext_id, url, author, title, lang,"           \
@@ -53,12 +62,24 @@ static const char *const stmt_sql[] = {
 #undef STORE_X
 };
 
+/* Per-source daily counters added up in memory during a transaction and
+** written once, just before COMMIT: one row update per source and day per
+** batch instead of one per post. */
+struct count {
+  int64_t src;
+  char day[11]; /* YYYY-MM-DD */
+  int64_t scanned, flagged;
+};
+
 struct wsp_store {
   sqlite3 *db;
   sqlite3_stmt *stmt[STMT__COUNT];
   char *path; /* for messages */
   int version;
+  int readonly;
   int in_txn;
+  struct count *counts; /* pending in the open transaction */
+  size_t n_counts, cap_counts;
   /* one-entry cache of the last source looked up */
   char *last_source;
   int64_t last_source_id;
@@ -141,6 +162,14 @@ static wsp_rc store_migrate(wsp_store *s, int upto, wsp_err *err)
   return WSP_OK;
 }
 
+/* Before SQLite initialises: no global memory statistics (they take a
+** process-wide mutex on every allocation, which the writer and the
+** feed reader's lookup connection would fight over). */
+static void sqlite_setup(void)
+{
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static wsp_rc store_open(const char *path, int flags, int upto, wsp_store **out,
                          wsp_err *err)
 {
@@ -150,6 +179,9 @@ static wsp_rc store_open(const char *path, int flags, int upto, wsp_store **out,
                    ? SQLITE_OPEN_READONLY
                    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+  pthread_once(&once, sqlite_setup);
   *out = NULL;
   if (!s || !(s->path = wsp_strdup(path)))
     goto fail;
@@ -165,6 +197,7 @@ static wsp_rc store_open(const char *path, int flags, int upto, wsp_store **out,
       SQLITE_OK)
     goto fail_msg;
   if (flags & WSP_STORE_READONLY) {
+    s->readonly = 1;
     int v = read_user_version(s->db);
     if (v < 0)
       goto fail_msg;
@@ -185,7 +218,8 @@ static wsp_rc store_open(const char *path, int flags, int upto, wsp_store **out,
     if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) !=
             SQLITE_OK ||
         sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) !=
-            SQLITE_OK)
+            SQLITE_OK ||
+        sqlite3_exec(s->db, STORE_CACHE_PRAGMA, NULL, NULL, NULL) != SQLITE_OK)
       goto fail_msg;
     rc = store_migrate(s, upto, err);
     if (rc != WSP_OK)
@@ -214,16 +248,21 @@ wsp_rc wsp_store_open_at(const char *path, int upto, wsp_store **out,
   return store_open(path, 0, upto, out, err);
 }
 
+static wsp_rc counts_flush(wsp_store *s, wsp_err *err);
+
 void wsp_store_free(wsp_store *s)
 {
   if (!s)
     return;
-  if (s->in_txn && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    WSP_LOG(WSP_LOG_ERROR, "store", "final commit failed: %s",
-            sqlite3_errmsg(s->db));
+  if (s->in_txn) {
+    wsp_err err;
+    if (wsp_store_commit(s, &err) != WSP_OK)
+      WSP_LOG(WSP_LOG_ERROR, "store", "final commit failed: %s", err.msg);
+  }
   for (int i = 0; i < STMT__COUNT; i++)
     sqlite3_finalize(s->stmt[i]);
   sqlite3_close(s->db);
+  wsp_free(s->counts);
   wsp_free(s->last_source);
   wsp_free(s->path);
   wsp_free(s);
@@ -233,18 +272,26 @@ wsp_rc wsp_store_begin(wsp_store *s, wsp_err *err)
 {
   if (s->in_txn)
     return WSP_OK;
-  if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+  /* a read-only connection gets a read transaction: one snapshot */
+  if (sqlite3_exec(s->db, s->readonly ? "BEGIN" : "BEGIN IMMEDIATE", NULL, NULL,
+                   NULL) != SQLITE_OK)
     return store_fail(s, err, "begin transaction");
   s->in_txn = 1;
+  s->n_counts = 0;
   return WSP_OK;
 }
 
 wsp_rc wsp_store_commit(wsp_store *s, wsp_err *err)
 {
+  wsp_rc rc;
   if (!s->in_txn)
     return WSP_OK;
+  if ((rc = counts_flush(s, err)) != WSP_OK) {
+    wsp_store_rollback(s);
+    return rc;
+  }
   if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-    wsp_rc rc = store_fail(s, err, "commit");
+    rc = store_fail(s, err, "commit");
     if (sqlite3_get_autocommit(s->db)) /* SQLite rolled the batch back */
       s->in_txn = 0;
     return rc;
@@ -258,6 +305,7 @@ wsp_rc wsp_store_rollback(wsp_store *s)
   if (!s->in_txn)
     return WSP_OK;
   s->in_txn = 0;
+  s->n_counts = 0;
   return sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK
              ? WSP_OK
              : WSP_STORE;
@@ -435,13 +483,74 @@ static wsp_rc add_post(wsp_store *s, int64_t src, const wsp_store_post *p,
   return add_sighting(s, *id, src, p, err);
 }
 
+static wsp_rc count_write(wsp_store *s, const struct count *c, wsp_err *err)
+{
+  sqlite3_stmt *st = stmt_get(s, STMT_COUNT_ADD);
+  if (!st)
+    return store_fail(s, err, "counting posts");
+  sqlite3_bind_int64(st, 1, c->src);
+  sqlite3_bind_text(st, 2, c->day, 10, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, c->scanned);
+  sqlite3_bind_int64(st, 4, c->flagged);
+  return step_done(st) ? WSP_OK : store_fail(s, err, "counting posts");
+}
+
+static wsp_rc counts_flush(wsp_store *s, wsp_err *err)
+{
+  wsp_rc rc = WSP_OK;
+  for (size_t i = 0; i < s->n_counts && rc == WSP_OK; i++)
+    rc = count_write(s, &s->counts[i], err);
+  if (rc == WSP_OK)
+    s->n_counts = 0;
+  return rc;
+}
+
+/* One post scanned (and flagged) on the day of `seen`: written at once
+** outside a transaction, else added up until the commit. Posts of one
+** source come in runs, so the last few entries are where a match is. */
+static wsp_rc count_add(wsp_store *s, int64_t src, int64_t seen, int flagged,
+                        wsp_err *err)
+{
+  char stamp[WSP_RFC3339_LEN];
+  struct count one, *c = NULL;
+
+  wsp_time_format_rfc3339(seen, stamp);
+  memset(&one, 0, sizeof(one));
+  one.src = src;
+  memcpy(one.day, stamp, 10);
+  one.scanned = 1;
+  one.flagged = flagged ? 1 : 0;
+  if (!s->in_txn)
+    return count_write(s, &one, err);
+  for (size_t i = s->n_counts, k = 0; i > 0 && k < 8; i--, k++)
+    if (s->counts[i - 1].src == src &&
+        !memcmp(s->counts[i - 1].day, one.day, 10)) {
+      c = &s->counts[i - 1];
+      break;
+    }
+  if (c) {
+    c->scanned++;
+    c->flagged += one.flagged;
+    return WSP_OK;
+  }
+  if (s->n_counts == s->cap_counts) {
+    size_t cap = s->cap_counts ? s->cap_counts * 2 : 64;
+    struct count *n = wsp_realloc(s->counts, cap * sizeof(*n));
+    if (!n)
+      return wsp_err_set(err, WSP_NOMEM, "counting posts: out of memory");
+    s->counts = n;
+    s->cap_counts = cap;
+  }
+  s->counts[s->n_counts++] = one;
+  return WSP_OK;
+}
+
 static wsp_rc store_put(wsp_store *s, const wsp_store_post *p,
                         wsp_put_result *result, int64_t *post_id, wsp_err *err)
 {
   sqlite3_stmt *st;
   int64_t src = 0, id = 0;
   uint64_t key;
-  char day[WSP_RFC3339_LEN];
   wsp_rc rc;
   int rowrc;
 
@@ -467,16 +576,8 @@ static wsp_rc store_put(wsp_store *s, const wsp_store_post *p,
     return WSP_OK;
   }
 
-  if (!(st = stmt_get(s, STMT_COUNT_ADD)))
-    return store_fail(s, err, "counting post");
-  wsp_time_format_rfc3339(p->seen, day);
-  sqlite3_bind_int64(st, 1, src);
-  sqlite3_bind_text(st, 2, day, 10, SQLITE_TRANSIENT); /* YYYY-MM-DD */
-  sqlite3_bind_int(st, 3, p->flagged ? 1 : 0);
-  if (!step_done(st))
-    return store_fail(s, err, "counting post");
   if (!p->flagged)
-    return WSP_OK;
+    return count_add(s, src, p->seen, 0, err);
 
   if (!(st = stmt_get(s, STMT_POST_FIND)))
     return store_fail(s, err, "finding post");
@@ -493,21 +594,28 @@ static wsp_rc store_put(wsp_store *s, const wsp_store_post *p,
   } else {
     rc = add_post(s, src, p, &id, err);
   }
+  if (rc == WSP_OK)
+    rc = count_add(s, src, p->seen, 1, err);
   if (rc == WSP_OK && post_id)
     *post_id = id;
   return rc;
 }
 
-/* Each post is all-or-nothing (a savepoint inside the writer's batch): a
-** failure leaves neither counters nor half a post behind. */
+/* Each post is all-or-nothing: a failure leaves neither counters nor half
+** a post behind. A post that is not flagged writes one row (its seen key:
+** one statement, atomic by itself) and its counter in memory; a flagged
+** one writes many rows, inside a savepoint of the writer's batch. The
+** counters of a post are added only once every row of it is written. */
 wsp_rc wsp_store_put(wsp_store *s, const wsp_store_post *p,
                      wsp_put_result *result, int64_t *post_id, wsp_err *err)
 {
-  sqlite3_stmt *st = stmt_get(s, STMT_SP_BEGIN);
+  sqlite3_stmt *st;
   wsp_rc rc;
 
   *result = WSP_PUT_NEW;
-  if (!st || !step_done(st))
+  if (!p->flagged)
+    return store_put(s, p, result, post_id, err);
+  if (!(st = stmt_get(s, STMT_SP_BEGIN)) || !step_done(st))
     return store_fail(s, err, "savepoint");
   rc = store_put(s, p, result, post_id, err);
   if (rc != WSP_OK) {
