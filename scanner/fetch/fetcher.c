@@ -1,6 +1,8 @@
 /* fetch/fetcher.c: the libcurl multi fetcher: per-host queues with
 ** concurrency limits and spacing, conditional requests, bounded bodies,
-** redirect tracking (see fetcher.h). */
+** redirect tracking (see fetcher.h). Event loop: curl_multi_socket_action
+** over epoll, so each wakeup costs the sockets that are ready, not every
+** running transfer (curl_multi_perform walks them all). */
 #include "fetch/fetcher.h"
 
 #include "core/alloc.h"
@@ -8,18 +10,28 @@
 #include "core/hash.h"
 #include "core/timeutil.h"
 #include "core/version.h"
+#include "fetch/schedule.h"
 #include "parse/feed.h"
 
 #include <curl/curl.h>
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #define HEADER_VALUE_MAX 8192
+#define EPOLL_BATCH 64
+/* the longest a host is held back within one run (adaptive gap, or a
+** Retry-After that asks for more: that feed is rescheduled instead) */
+#define HOST_HOLD_MAX_NS (60ull * 1000000000u)
 #define HOST_BUCKETS 1024
 #define ACCEPT_HEADER                                                          \
   "Accept: application/rss+xml, application/atom+xml, application/rdf+xml, "   \
@@ -35,7 +47,7 @@ void wsp_fetch_opts_default(wsp_fetch_opts *o)
 {
   o->max_total = 32;
   o->max_per_host = 2;
-  o->host_spacing_ms = 200;
+  o->host_spacing_ms = 0;
   o->connect_timeout_ms = 10000;
   o->timeout_ms = 30000;
   o->max_body = WSP_FEED_MAX_BODY;
@@ -76,6 +88,7 @@ struct host {
   char *key;
   long active;
   uint64_t next_start_ns;
+  uint64_t gap_ns; /* adaptive gap between request starts (see host_learn) */
   struct xfer *wait_head, *wait_tail;
 };
 
@@ -85,8 +98,15 @@ struct wsp_fetcher {
   CURLM *multi;
   struct host *buckets[HOST_BUCKETS];
   struct host *ready; /* hosts with waiting transfers */
-  struct xfer *idle;  /* recycled transfers (easy handles kept) */
-  struct xfer *run;   /* transfers attached to the multi handle */
+  struct xfer *idle;  /* recycled transfer records */
+  /* easy handles of finished transfers, for the next ones: a handle keeps
+  ** its buffers, so thousands of queued feeds cost max_total handles */
+  CURL **spare;
+  size_t n_spare;
+  int epfd;          /* sockets libcurl asked us to watch */
+  int wakefd;        /* eventfd: wsp_fetcher_wakeup */
+  uint64_t timer_ns; /* libcurl's next timeout (monotonic), 0: none */
+  struct xfer *run;  /* transfers attached to the multi handle */
   size_t queued, running;
   size_t inflight; /* body bytes held by running transfers */
 };
@@ -294,7 +314,10 @@ static wsp_rc xfer_setup(wsp_fetcher *f, struct xfer *x)
   CURL *e = x->easy;
   wsp_rc rc = WSP_OK;
 
-  if (!e) {
+  if (!e && f->n_spare) {
+    e = x->easy = f->spare[--f->n_spare];
+    curl_easy_reset(e);
+  } else if (!e) {
     if (!(e = x->easy = curl_easy_init()))
       return WSP_NOMEM;
   } else {
@@ -359,12 +382,52 @@ static wsp_rc xfer_setup(wsp_fetcher *f, struct xfer *x)
   return WSP_OK;
 }
 
+/* ---- events --------------------------------------------------------------*/
+
+/* libcurl tells which sockets to watch for what (CURLMOPT_SOCKETFUNCTION);
+** socketp marks a socket already in the epoll set. */
+static int on_socket(CURL *easy, curl_socket_t sock, int what, void *ud,
+                     void *socketp)
+{
+  wsp_fetcher *f = ud;
+  struct epoll_event ev = {0};
+  (void)easy;
+  if (what == CURL_POLL_REMOVE) {
+    epoll_ctl(f->epfd, EPOLL_CTL_DEL, sock, NULL);
+    curl_multi_assign(f->multi, sock, NULL);
+    return 0;
+  }
+  ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) |
+              (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+  ev.data.fd = sock;
+  if (epoll_ctl(f->epfd, socketp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, sock, &ev) !=
+          0 &&
+      epoll_ctl(f->epfd, socketp ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, sock, &ev) !=
+          0)
+    return -1; /* libcurl fails the transfer */
+  curl_multi_assign(f->multi, sock, f);
+  return 0;
+}
+
+/* libcurl's single timer (CURLMOPT_TIMERFUNCTION): -1 deletes it. */
+static int on_timer(CURLM *multi, long timeout_ms, void *ud)
+{
+  wsp_fetcher *f = ud;
+  (void)multi;
+  f->timer_ns =
+      timeout_ms < 0 ? 0 : wsp_time_mono_ns() + (uint64_t)timeout_ms * 1000000u;
+  if (timeout_ms >= 0 && f->timer_ns == 0)
+    f->timer_ns = 1;
+  return 0;
+}
+
 wsp_rc wsp_fetcher_new(const wsp_fetch_opts *o, wsp_fetcher **out, wsp_err *err)
 {
   wsp_fetcher *f = wsp_calloc(1, sizeof(*f));
   *out = NULL;
   if (!f)
     return WSP_NOMEM;
+  f->epfd = f->wakefd = -1;
   if (o)
     f->o = *o;
   else
@@ -386,12 +449,29 @@ wsp_rc wsp_fetcher_new(const wsp_fetch_opts *o, wsp_fetcher **out, wsp_err *err)
     wsp_fetcher_free(f);
     return WSP_NOMEM;
   }
+  if (!(f->spare = wsp_calloc((size_t)f->o.max_total, sizeof(*f->spare)))) {
+    wsp_fetcher_free(f);
+    return WSP_NOMEM;
+  }
   if (!(f->multi = curl_multi_init())) {
     wsp_fetcher_free(f);
     return wsp_err_set(err, WSP_FETCH, "libcurl: cannot create multi handle");
   }
   curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, f->o.max_total);
   curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, f->o.max_per_host);
+  if ((f->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+      (f->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0 ||
+      epoll_ctl(f->epfd, EPOLL_CTL_ADD, f->wakefd,
+                &(struct epoll_event){.events = EPOLLIN,
+                                      .data.fd = f->wakefd}) != 0) {
+    wsp_err_set(err, WSP_FETCH, "cannot watch sockets: %s", strerror(errno));
+    wsp_fetcher_free(f);
+    return WSP_FETCH;
+  }
+  curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+  curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
+  curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+  curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
   curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS,
                     f->o.max_total * 2 > 64 ? f->o.max_total * 2 : 64);
   *out = f;
@@ -432,6 +512,13 @@ void wsp_fetcher_free(wsp_fetcher *f)
     xfer_free(f->idle);
     f->idle = nx;
   }
+  while (f->n_spare)
+    curl_easy_cleanup(f->spare[--f->n_spare]);
+  wsp_free(f->spare);
+  if (f->epfd >= 0)
+    close(f->epfd);
+  if (f->wakefd >= 0)
+    close(f->wakefd);
   wsp_free(f->user_agent);
   wsp_free(f);
 }
@@ -491,8 +578,36 @@ size_t wsp_fetcher_pending(const wsp_fetcher *f)
 
 void wsp_fetcher_wakeup(wsp_fetcher *f)
 {
-  if (f && f->multi)
-    curl_multi_wakeup(f->multi);
+  uint64_t one = 1;
+  if (f && f->wakefd >= 0 && write(f->wakefd, &one, sizeof(one)) < 0) {
+    /* the counter is already nonzero (EAGAIN): the wakeup is pending */
+  }
+}
+
+/* Politeness that adapts to the host (the AutoThrottle rule crawlers use):
+** the gap between two request starts follows the host's response time
+** divided by the per-host limit, smoothed over responses; an error never
+** shortens it, so a struggling server is not pushed harder. A 429 or 503
+** with Retry-After holds every request to that host back for that long
+** (up to HOST_HOLD_MAX_NS within a run). */
+static void host_learn(wsp_fetcher *f, struct host *h, int status, double secs,
+                       const char *retry_after)
+{
+  uint64_t target = (uint64_t)(secs * 1e9) / (uint64_t)f->o.max_per_host;
+  uint64_t next = (h->gap_ns + target) / 2;
+  int failed = status == 0 || status >= 400;
+
+  if (!failed || next > h->gap_ns)
+    h->gap_ns = next > HOST_HOLD_MAX_NS ? HOST_HOLD_MAX_NS : next;
+  if ((status == 429 || status == 503) && retry_after) {
+    int64_t now_s = wsp_time_wall_ms() / 1000;
+    long wait = wsp_retry_after_parse(retry_after, now_s);
+    uint64_t hold = wait > 0 ? (uint64_t)wait * 1000000000u : 0;
+    uint64_t until = wsp_time_mono_ns() +
+                     (hold > HOST_HOLD_MAX_NS ? HOST_HOLD_MAX_NS : hold);
+    if (until > h->next_start_ns)
+      h->next_start_ns = until;
+  }
 }
 
 /* A transfer that could not start or finished: report and recycle it. */
@@ -577,10 +692,16 @@ static void finish(wsp_fetcher *f, struct xfer *x, CURLcode cc,
   if (x->redirects > 0 && x->chain_permanent && r.rc == WSP_OK && eff &&
       strcmp(eff, x->url) != 0)
     r.permanent_url = eff;
+  if (x->easy && !x->is_file)
+    host_learn(f, x->host, r.status, secs, r.retry_after);
   if (done)
     done(ud, &r);
   f->inflight -= x->body.len <= f->inflight ? x->body.len : f->inflight;
   xfer_clear(x);
+  if (x->easy && f->n_spare < (size_t)f->o.max_total) {
+    f->spare[f->n_spare++] = x->easy;
+    x->easy = NULL;
+  }
   x->next = f->idle;
   f->idle = x;
 }
@@ -627,7 +748,7 @@ static wsp_rc start_ready(wsp_fetcher *f, long *wait_ms, wsp_fetch_done_fn done,
           if (f->run)
             f->run->run_prev = x;
           f->run = x;
-          h->next_start_ns = now + spacing;
+          h->next_start_ns = now + (h->gap_ns > spacing ? h->gap_ns : spacing);
         }
         progress = 1;
         if (!h->wait_head)
@@ -666,30 +787,62 @@ static void reap(wsp_fetcher *f, wsp_fetch_done_fn done, void *ud)
   }
 }
 
+/* Let libcurl act on its timer if it has expired. */
+static CURLMcode run_timer(wsp_fetcher *f)
+{
+  int still;
+  if (!f->timer_ns || f->timer_ns > wsp_time_mono_ns())
+    return CURLM_OK;
+  f->timer_ns = 0;
+  return curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &still);
+}
+
 wsp_rc wsp_fetcher_run(wsp_fetcher *f, long wait_ms, wsp_fetch_done_fn done,
                        void *ud, wsp_err *err)
 {
-  int still;
+  struct epoll_event ev[EPOLL_BATCH];
   long wait = wait_ms < 0 ? 0 : wait_ms;
+  int n, still;
   CURLMcode mc;
 
-  start_ready(f, &wait, done, ud);
-  if ((mc = curl_multi_perform(f->multi, &still)) != CURLM_OK)
-    return wsp_err_set(err, WSP_FETCH, "libcurl: %s", curl_multi_strerror(mc));
+  start_ready(f, &wait, done, ud); /* adding handles arms a 0 ms timer */
+  if ((mc = run_timer(f)) != CURLM_OK)
+    goto fail;
   reap(f, done, ud);
   start_ready(f, &wait, done, ud);
   if (f->running == 0 && f->queued == 0)
     return WSP_OK;
-  {
-    long curl_to = -1;
-    curl_multi_timeout(f->multi, &curl_to);
-    if (curl_to >= 0 && curl_to < wait)
-      wait = curl_to;
+  if (f->timer_ns) {
+    uint64_t now = wsp_time_mono_ns();
+    long ms = f->timer_ns <= now
+                  ? 0
+                  : (long)((f->timer_ns - now + 999999u) / 1000000u);
+    if (ms < wait)
+      wait = ms;
   }
-  if ((mc = curl_multi_poll(f->multi, NULL, 0, (int)wait, NULL)) != CURLM_OK)
-    return wsp_err_set(err, WSP_FETCH, "libcurl: %s", curl_multi_strerror(mc));
-  if ((mc = curl_multi_perform(f->multi, &still)) != CURLM_OK)
-    return wsp_err_set(err, WSP_FETCH, "libcurl: %s", curl_multi_strerror(mc));
+  n = epoll_wait(f->epfd, ev, EPOLL_BATCH, (int)wait);
+  if (n < 0 && errno != EINTR)
+    return wsp_err_set(err, WSP_FETCH, "waiting for sockets: %s",
+                       strerror(errno));
+  for (int i = 0; i < n; i++) {
+    int mask = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+               (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+               (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
+    if (ev[i].data.fd == f->wakefd) {
+      uint64_t v;
+      if (read(f->wakefd, &v, sizeof(v)) < 0) {
+        /* nothing pending: another read took it */
+      }
+      continue;
+    }
+    if ((mc = curl_multi_socket_action(f->multi, ev[i].data.fd, mask,
+                                       &still)) != CURLM_OK)
+      goto fail;
+  }
+  if ((mc = run_timer(f)) != CURLM_OK)
+    goto fail;
   reap(f, done, ud);
   return WSP_OK;
+fail:
+  return wsp_err_set(err, WSP_FETCH, "libcurl: %s", curl_multi_strerror(mc));
 }

@@ -1,8 +1,9 @@
 /* Unit tests for fetch/fetcher.c over a tiny loopback HTTP server run by
 ** the test itself (raw sockets, one thread per connection): validators
 ** captured and sent back verbatim, 304, permanent vs temporary redirects,
-** the body limit, redirect loops, per-host concurrency and spacing (upper
-** and lower bounds only: nothing here depends on the machine's speed), the
+** the body limit, redirect loops, per-host concurrency, fixed and adaptive
+** spacing and a host held back by Retry-After (upper and lower bounds
+** only: nothing here depends on the machine's speed), the
 ** User-Agent, and file:// URLs with modification-time validators. */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -136,6 +137,8 @@ static void *conn_main(void *arg)
     reply(c, "200 OK", "", big);
   } else if (!strcmp(path, "/429")) {
     reply(c, "429 Too Many Requests", "Retry-After: 30\r\n", "");
+  } else if (!strcmp(path, "/503")) {
+    reply(c, "503 Service Unavailable", "Retry-After: 1\r\n", "");
   } else {
     reply(c, "404 Not Found", "", "no");
   }
@@ -424,6 +427,67 @@ static void test_politeness(void **state)
     assert_true(srv.starts[i] - srv.starts[i - 1] >= 55u * 1000000u);
 }
 
+/* Arrival times at the server of the requests numbered first..first+n-1. */
+static int server_mark(void)
+{
+  pthread_mutex_lock(&srv.lock);
+  int first = srv.requests;
+  pthread_mutex_unlock(&srv.lock);
+  return first;
+}
+
+static void test_adaptive_gap(void **state)
+{
+  (void)state;
+  wsp_fetch_opts o;
+  wsp_fetcher *f;
+  struct got g;
+  wsp_err err;
+  int first;
+
+  /* /slow answers after 50 ms; two at a time. Without a gap, requests 3
+  ** and 4 would start together when 1 and 2 end; the learnt gap (response
+  ** time / per-host limit, smoothed: 12.5 ms, then 18.75 ms, ...) keeps
+  ** every later start apart. */
+  wsp_fetch_opts_default(&o);
+  o.max_per_host = 2;
+  o.host_spacing_ms = 0;
+  memset(&g, 0, sizeof(g));
+  first = server_mark();
+  assert_true(first + 6 <= MAX_LOG);
+  assert_int_equal(wsp_fetcher_new(&o, &f, &err), WSP_OK);
+  for (int i = 0; i < 6; i++) {
+    wsp_fetch_req req = {.url = u("/slow")};
+    assert_int_equal(wsp_fetcher_add(f, &req), WSP_OK);
+  }
+  run_all(f, &g);
+  assert_int_equal(g.n, 6);
+  for (int i = first + 3; i < first + 6; i++)
+    if (srv.starts[i] - srv.starts[i - 1] < 10u * 1000000u)
+      fail_msg("requests %d and %d to one host started %.1f ms apart",
+               i - first, i - first + 1,
+               (double)(srv.starts[i] - srv.starts[i - 1]) / 1e6);
+
+  /* a 503 with Retry-After: 1 holds the whole host back for a second */
+  memset(&g, 0, sizeof(g));
+  first = server_mark();
+  assert_true(first + 2 <= MAX_LOG);
+  wsp_fetch_req busy = {.url = u("/503")};
+  assert_int_equal(wsp_fetcher_add(f, &busy), WSP_OK);
+  run_all(f, &g);
+  assert_int_equal(g.r[0].status, 503);
+  assert_string_equal(g.r[0].retry, "1");
+  wsp_fetch_req next = {.url = u("/feed")};
+  assert_int_equal(wsp_fetcher_add(f, &next), WSP_OK);
+  run_all(f, &g);
+  wsp_fetcher_free(f);
+  assert_int_equal(g.n, 2);
+  assert_int_equal(g.r[1].status, 200);
+  if (srv.starts[first + 1] - srv.starts[first] < 900u * 1000000u)
+    fail_msg("the host was asked again %.0f ms after Retry-After: 1",
+             (double)(srv.starts[first + 1] - srv.starts[first]) / 1e6);
+}
+
 static void test_file_urls(void **state)
 {
   (void)state;
@@ -477,6 +541,7 @@ int main(void)
       cmocka_unit_test(test_validators),
       cmocka_unit_test(test_redirects_and_limits),
       cmocka_unit_test(test_politeness),
+      cmocka_unit_test(test_adaptive_gap),
       cmocka_unit_test(test_file_urls),
   };
   return cmocka_run_group_tests(tests, server_start, server_stop);
