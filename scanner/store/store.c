@@ -268,6 +268,13 @@ void wsp_store_free(wsp_store *s)
   wsp_free(s);
 }
 
+static void source_forget(wsp_store *s)
+{
+  wsp_free(s->last_source);
+  s->last_source = NULL;
+  s->last_source_id = 0;
+}
+
 wsp_rc wsp_store_begin(wsp_store *s, wsp_err *err)
 {
   if (s->in_txn)
@@ -292,8 +299,11 @@ wsp_rc wsp_store_commit(wsp_store *s, wsp_err *err)
   }
   if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
     rc = store_fail(s, err, "commit");
-    if (sqlite3_get_autocommit(s->db)) /* SQLite rolled the batch back */
+    if (sqlite3_get_autocommit(s->db)) { /* SQLite rolled the batch back */
       s->in_txn = 0;
+      s->n_counts = 0;
+      source_forget(s);
+    }
     return rc;
   }
   s->in_txn = 0;
@@ -306,6 +316,7 @@ wsp_rc wsp_store_rollback(wsp_store *s)
     return WSP_OK;
   s->in_txn = 0;
   s->n_counts = 0;
+  source_forget(s); /* the source may have been added in this transaction */
   return sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK
              ? WSP_OK
              : WSP_STORE;
@@ -621,6 +632,7 @@ wsp_rc wsp_store_put(wsp_store *s, const wsp_store_post *p,
   if (rc != WSP_OK) {
     if ((st = stmt_get(s, STMT_SP_ROLLBACK)))
       step_done(st);
+    source_forget(s);
   }
   if (!(st = stmt_get(s, STMT_SP_RELEASE)) || !step_done(st))
     return rc != WSP_OK ? rc : store_fail(s, err, "release savepoint");

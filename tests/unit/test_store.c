@@ -166,6 +166,52 @@ static void rerun_stores_nothing_new(void **state)
   assert_int_equal(count_rows("SELECT sum(flagged) FROM counters"), 10);
 }
 
+/* Counters are added up during a transaction and written at its commit:
+** a rollback leaves none behind, interleaved sources each get theirs, and
+** a put outside any transaction counts at once. */
+static void counters_follow_the_transaction(void **state)
+{
+  wsp_store *s;
+  wsp_err err;
+  wsp_put_result r;
+  char text[64], hash[16], ext[16];
+  (void)state;
+  assert_int_equal(wsp_store_open(path, 0, &s, &err), WSP_OK);
+  assert_int_equal(wsp_store_begin(s, &err), WSP_OK);
+  for (int i = 0; i < 30; i++) {
+    snprintf(text, sizeof(text), "rolled back %d", i);
+    snprintf(hash, sizeof(hash), "rb%d", i);
+    snprintf(ext, sizeof(ext), "rb%d", i);
+    wsp_store_post p = post(i % 2 ? "src:a" : "src:b", ext, text, hash, i < 3);
+    assert_int_equal(wsp_store_put(s, &p, &r, NULL, &err), WSP_OK);
+  }
+  assert_int_equal(wsp_store_rollback(s), WSP_OK);
+  assert_int_equal(wsp_store_begin(s, &err), WSP_OK);
+  for (int i = 0; i < 30; i++) { /* three sources, round robin */
+    static const char *const src[] = {"src:a", "src:b", "src:c"};
+    snprintf(text, sizeof(text), "kept %d", i);
+    snprintf(hash, sizeof(hash), "k%d", i);
+    snprintf(ext, sizeof(ext), "k%d", i);
+    wsp_store_post p = post(src[i % 3], ext, text, hash, i % 3 == 0);
+    assert_int_equal(wsp_store_put(s, &p, &r, NULL, &err), WSP_OK);
+  }
+  assert_int_equal(wsp_store_commit(s, &err), WSP_OK);
+  wsp_store_post one = post("src:c", "alone", "outside", "out1", 1);
+  assert_int_equal(wsp_store_put(s, &one, &r, NULL, &err), WSP_OK);
+  wsp_store_free(s);
+  assert_int_equal(count_rows("SELECT sum(scanned) FROM counters"), 31);
+  assert_int_equal(count_rows("SELECT sum(flagged) FROM counters"), 11);
+  assert_int_equal(count_rows("SELECT scanned FROM counters c JOIN sources s"
+                              " ON s.id = c.source_id WHERE s.name = 'src:a'"),
+                   10);
+  assert_int_equal(count_rows("SELECT flagged FROM counters c JOIN sources s"
+                              " ON s.id = c.source_id WHERE s.name = 'src:a'"),
+                   10);
+  assert_int_equal(count_rows("SELECT scanned FROM counters c JOIN sources s"
+                              " ON s.id = c.source_id WHERE s.name = 'src:c'"),
+                   11);
+}
+
 static void migrates_from_version_1(void **state)
 {
   wsp_store *s;
@@ -383,6 +429,8 @@ int main(void)
       cmocka_unit_test_setup_teardown(duplicates_and_sightings, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(rerun_stores_nothing_new, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(counters_follow_the_transaction, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(migrates_from_version_1, setup, teardown),
       cmocka_unit_test_setup_teardown(refuses_newer_schema, setup, teardown),
