@@ -3,11 +3,13 @@
 ** model.h for the maths and the format). */
 #include "bayes/model.h"
 
+#include "bayes/gramcache.h"
 #include "core/alloc.h"
 #include "core/hash.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #define NP WSP_BAYES_PARTS
 #define LOGC 256u
 #define ENTRY_SIZE 16u
+#define RANK_CAP 1024u /* post counts above rank alike (rank_by_count) */
 static const char magic[8] = {'W', 'S', 'P', 'B', 'A', 'Y', 'E', 'S'};
 
 typedef struct entry {
@@ -27,9 +30,11 @@ struct wsp_bayes_model {
   wsp_bayes_config cfg;
   double a[NP], b; /* calibration, see model.h */
   uint64_t posts[2], tokens[2];
+  uint64_t stamp;    /* new whenever the counts change (gramcache.h) */
   double logc[LOGC]; /* log(c + alpha) for c < LOGC; fixed with alpha */
   entry *slots;
-  size_t nslots; /* power of two, 2^bits */
+  uint32_t *rank; /* per slot: the token's rank, see rank_by_count */
+  size_t nslots;  /* power of two, 2^bits */
   unsigned bits;
   size_t used;
 };
@@ -37,6 +42,20 @@ struct wsp_bayes_model {
 static uint64_t key_of(uint64_t h)
 {
   return h ? h : 1;
+}
+
+/* Posts that contained e's token, capped at RANK_CAP. */
+static size_t entry_count(const entry *e)
+{
+  uint64_t n = (uint64_t)e->c[0] + e->c[1];
+  return n < RANK_CAP ? (size_t)n : RANK_CAP;
+}
+
+/* A stamp no model has had yet in this process (never 0). */
+static uint64_t new_stamp(void)
+{
+  static atomic_uint_fast64_t last;
+  return (uint64_t)atomic_fetch_add(&last, 1) + 1;
 }
 
 void wsp_bayes_config_default(wsp_bayes_config *cfg)
@@ -93,7 +112,8 @@ static entry *find(const wsp_bayes_model *m, uint64_t key)
   }
 }
 
-/* Slot for key, inserting it if absent; the table must have room. */
+/* Slot for key, inserting it if absent (ranked last); the table must have
+** room. */
 static entry *insert(wsp_bayes_model *m, uint64_t key)
 {
   size_t mask = m->nslots - 1;
@@ -102,10 +122,54 @@ static entry *insert(wsp_bayes_model *m, uint64_t key)
       return &m->slots[i];
     if (m->slots[i].key == 0) {
       m->slots[i].key = key;
-      m->used++;
+      m->rank[i] = (uint32_t)m->used++;
       return &m->slots[i];
     }
   }
+}
+
+/* Ranks: the tokens of the table numbered 0 .. used - 1, so that a scorer can
+** mark the tokens of a post seen in an array indexed by rank
+** (gramcache.h). After a load or prune the most frequent tokens come first
+** (by post count, capped), so the marks a post sets are close together;
+** tokens learnt since are ranked last. */
+static void rank_by_count(wsp_bayes_model *m)
+{
+  size_t *first = wsp_calloc(RANK_CAP + 1, sizeof(*first));
+
+  if (!first) /* keep the insertion ranks: same scores, worse locality */
+    return;
+  for (size_t i = 0; i < m->nslots; i++)
+    if (m->slots[i].key)
+      first[RANK_CAP - entry_count(&m->slots[i])]++;
+  for (size_t b = 0, acc = 0; b <= RANK_CAP; b++) {
+    size_t n = first[b];
+    first[b] = acc;
+    acc += n;
+  }
+  for (size_t i = 0; i < m->nslots; i++)
+    if (m->slots[i].key)
+      m->rank[i] = (uint32_t)first[RANK_CAP - entry_count(&m->slots[i])]++;
+  wsp_free(first);
+}
+
+/* Give m an empty table of n slots (the old one is the caller's to free);
+** WSP_NOMEM leaves m unchanged. */
+static wsp_rc new_table(wsp_bayes_model *m, size_t n)
+{
+  entry *s = wsp_calloc(n, sizeof(*s));
+  uint32_t *r = wsp_calloc(n, sizeof(*r));
+
+  if (!s || !r) {
+    wsp_free(s);
+    wsp_free(r);
+    return WSP_NOMEM;
+  }
+  m->slots = s;
+  m->rank = r;
+  set_nslots(m, n);
+  m->used = 0;
+  return WSP_OK;
 }
 
 /* Make room for `more` insertions at load factor <= 1/2. */
@@ -113,19 +177,16 @@ static wsp_rc reserve(wsp_bayes_model *m, size_t more)
 {
   if ((m->used + more) * 2 <= m->nslots)
     return WSP_OK;
-  size_t n = table_size(m->used + more);
-  entry *s = wsp_calloc(n, sizeof(*s));
-  if (!s)
-    return WSP_NOMEM;
   entry *old = m->slots;
+  uint32_t *old_rank = m->rank;
   size_t oldn = m->nslots;
-  m->slots = s;
-  set_nslots(m, n);
-  m->used = 0;
+  if (new_table(m, table_size(m->used + more)) != WSP_OK)
+    return WSP_NOMEM;
   for (size_t i = 0; i < oldn; i++)
     if (old[i].key)
       *insert(m, old[i].key) = old[i];
   wsp_free(old);
+  wsp_free(old_rank);
   return WSP_OK;
 }
 
@@ -142,13 +203,13 @@ static wsp_rc model_new(const wsp_bayes_config *cfg, size_t want,
   if (!(m = wsp_calloc(1, sizeof(*m))))
     return rc;
   m->cfg = *cfg;
+  m->stamp = new_stamp();
   for (unsigned c = 0; c < LOGC; c++)
     m->logc[c] = log(c + cfg->alpha);
   for (int k = 0; k < NP; k++)
     m->a[k] = 1;
   m->b = 0;
-  set_nslots(m, table_size(want));
-  if (!(m->slots = wsp_calloc(m->nslots, sizeof(*m->slots))))
+  if (new_table(m, table_size(want)) != WSP_OK)
     goto fail;
   *out = m;
   return WSP_OK;
@@ -167,6 +228,7 @@ void wsp_bayes_free(wsp_bayes_model *m)
   if (!m)
     return;
   wsp_free(m->slots);
+  wsp_free(m->rank);
   wsp_free(m);
 }
 
@@ -183,6 +245,7 @@ wsp_rc wsp_bayes_learn_hashes(wsp_bayes_model *m, const uint64_t *h, size_t n,
 
   if (rc != WSP_OK)
     return rc;
+  m->stamp = new_stamp();
   for (size_t i = 0; i < n; i++) {
     entry *e = insert(m, key_of(h[i]));
     if (e->c[c] < UINT32_MAX) {
@@ -202,6 +265,7 @@ wsp_rc wsp_bayes_learn(wsp_bayes_model *m, wsp_tokens *t, int is_scam)
   wsp_tokens_unique(t);
   if ((rc = reserve(m, t->count)) != WSP_OK)
     return rc;
+  m->stamp = new_stamp();
   for (size_t i = 0; i < t->count; i++) {
     entry *e = insert(m, key_of(t->items[i].hash));
     if (e->c[c] < UINT32_MAX) {
@@ -303,8 +367,12 @@ void wsp_bayes_score_hashes(const wsp_bayes_model *m, const uint64_t *h,
   wsp_bayes_result_from_parts(m, parts, res);
 }
 
-void wsp_bayes_score(const wsp_bayes_model *m, wsp_tokens *t,
-                     wsp_bayes_result *res)
+/* The straightforward scorer: de-duplicate t, then look every token up in
+** the table. Used when t has no cache (tokens without character n-grams)
+** or the cache cannot grow; the cached scorer below must agree with it bit
+** for bit (tests/unit/test_bayes_fast.c). */
+static void score_plain(const wsp_bayes_model *m, wsp_tokens *t,
+                        wsp_bayes_result *res)
 {
   double d[2], parts[NP] = {0};
   size_t known = 0;
@@ -321,6 +389,140 @@ void wsp_bayes_score(const wsp_bayes_model *m, wsp_tokens *t,
   }
   wsp_bayes_result_from_parts(m, parts, res);
   res->known = known;
+}
+
+/* lambda_w of the token of hash h into *w (0 if unknown); returns its rank
+** in m, WSP_GRAM_NONE if m does not know it. */
+static uint32_t rank_weight(const wsp_bayes_model *m, uint64_t h,
+                            const double d[2], double *w)
+{
+  const entry *f = find(m, key_of(h));
+  *w = f ? lambda(m, f, d) : 0;
+  return f ? m->rank[f - m->slots] : WSP_GRAM_NONE;
+}
+
+/* Compute the weights and ranks of the n-grams of cache entry e under m. */
+static void refresh_grams(const wsp_bayes_model *m, wsp_gram_cache *c, size_t e,
+                          const double d[2])
+{
+  wsp_gram *g = c->grams + e * WSP_GRAM_PER_WORD;
+
+  for (size_t j = 0; j < c->words[e].ngrams; j++)
+    g[j].rank = rank_weight(m, g[j].hash, d, &g[j].weight);
+  c->words[e].stamp = m->stamp;
+}
+
+/* rank_weight through the memo of c. */
+static uint32_t memo_weight(const wsp_bayes_model *m, wsp_gram_cache *c,
+                            uint64_t h, const double d[2], double *w)
+{
+  wsp_gram_memo *x = &c->memo[h & (WSP_GRAM_MEMO - 1)];
+
+  if (x->stamp != m->stamp || x->hash != h) {
+    x->rank = rank_weight(m, h, d, &x->weight);
+    x->hash = h;
+    x->stamp = m->stamp;
+  }
+  *w = x->weight;
+  return x->rank;
+}
+
+/* rank_weight of the token of hash h and cache reference r through cache
+** c: the n-gram at r if the entry still holds a token of that hash there (it
+** may hold another word by now), else the memo. */
+static uint32_t token_weight(const wsp_bayes_model *m, wsp_gram_cache *c,
+                             uint64_t h, uint32_t r, const double d[2],
+                             double *w)
+{
+  size_t e = r / WSP_GRAM_PER_WORD, j = r % WSP_GRAM_PER_WORD;
+
+  if (r == WSP_GRAM_NONE || j >= c->words[e].ngrams || c->grams[r].hash != h)
+    return memo_weight(m, c, h, d, w);
+  if (c->words[e].stamp != m->stamp)
+    refresh_grams(m, c, e, d);
+  *w = c->grams[r].weight;
+  return c->grams[r].rank;
+}
+
+/* Nonzero if the token of hash h (rank as from token_weight) is the first
+** of its hash in the post: the rank identifies the hash of a known token,
+** except for hashes 0 and 1 (both keyed 1 in the table). */
+static int first_of_hash(wsp_gram_seen *s, uint64_t h, uint32_t rank)
+{
+  if (rank != WSP_GRAM_NONE && h > 1)
+    return wsp_gram_seen_rank(s, rank);
+  return wsp_gram_seen_hash(s, h);
+}
+
+/* w if keep (0 or 1), else +0.0, by masking its bits: a conditional would
+** become a branch, mispredicted at every repeated token. */
+static double keep_if(double w, int keep)
+{
+  uint64_t b;
+  memcpy(&b, &w, sizeof(b));
+  b &= (uint64_t)0 - (uint64_t)keep;
+  memcpy(&w, &b, sizeof(w));
+  return w;
+}
+
+/* score_plain in one pass, through t's cache c (seen already begun). */
+static void score_cached(const wsp_bayes_model *m, wsp_tokens *t,
+                         wsp_gram_cache *c, wsp_bayes_result *res)
+{
+  double d[2], s[NP] = {prior(m), 0, 0, 0};
+  size_t known = 0, n = 0, count = t->count;
+  wsp_token *items = t->items;
+  uint32_t *ref = t->ref;
+  wsp_gram_seen seen = c->seen; /* a local copy the compiler can keep in
+                                   registers: nothing below aliases it */
+
+  log_denoms(m, d);
+  /* Tokens are copied down unconditionally and kept if first of their hash,
+  ** as wsp_tokens_unique does; a repeated or unknown token adds +0.0 to its
+  ** family's sum, which leaves the sum bit for bit as adding only the first
+  ** known tokens in order (no sum can be -0.0). */
+  for (size_t i = 0; i < count; i++) {
+    uint64_t h = items[i].hash;
+    uint32_t r = ref[i];
+    double w;
+    uint32_t rank = token_weight(m, c, h, r, d, &w);
+    int first = first_of_hash(&seen, h, rank);
+    int k = first & (rank != WSP_GRAM_NONE);
+    items[n] = items[i];
+    ref[n] = r;
+    n += (size_t)first;
+    known += (size_t)k;
+    w = keep_if(w, k);
+    switch (WSP_TOK_KIND_OF(h)) { /* runs of one kind: well predicted */
+    case WSP_TOK_WORD:
+      s[0] += w;
+      break;
+    case WSP_TOK_BIGRAM:
+      s[1] += w;
+      break;
+    case WSP_TOK_CGRAM:
+      s[2] += w;
+      break;
+    default:
+      s[3] += w;
+      break;
+    }
+  }
+  t->count = n;
+  c->seen = seen;
+  wsp_bayes_result_from_parts(m, s, res);
+  res->known = known;
+}
+
+void wsp_bayes_score(const wsp_bayes_model *m, wsp_tokens *t,
+                     wsp_bayes_result *res)
+{
+  wsp_gram_cache *c = t->cache;
+
+  if (c && wsp_gram_seen_begin(&c->seen, m->used, t->count))
+    score_cached(m, t, c, res);
+  else
+    score_plain(m, t, res);
 }
 
 /* Insert w into list (size *n, capacity k) ordered by decreasing |weight|. */
@@ -540,7 +742,8 @@ void wsp_bayes_get_calibration(const wsp_bayes_model *m,
 wsp_rc wsp_bayes_prune(wsp_bayes_model *m, uint32_t min_count)
 {
   size_t keep = 0, j = 0;
-  entry *tmp, *s;
+  entry *tmp, *old = m->slots;
+  uint32_t *old_rank = m->rank;
 
   for (size_t i = 0; i < m->nslots; i++)
     if (m->slots[i].key &&
@@ -553,21 +756,22 @@ wsp_rc wsp_bayes_prune(wsp_bayes_model *m, uint32_t min_count)
         (uint64_t)m->slots[i].c[0] + m->slots[i].c[1] >= min_count)
       tmp[j++] = m->slots[i];
   size_t n = table_size(keep);
-  if (n < m->nslots && (s = wsp_calloc(n, sizeof(*s))) != NULL) {
-    wsp_free(m->slots);
-    m->slots = s;
-    set_nslots(m, n);
+  if (n < m->nslots && new_table(m, n) == WSP_OK) {
+    wsp_free(old);
+    wsp_free(old_rank);
   } else { /* keep the old table, emptied */
     memset(m->slots, 0, m->nslots * sizeof(*m->slots));
+    m->used = 0;
   }
-  m->used = 0;
   m->tokens[0] = m->tokens[1] = 0;
+  m->stamp = new_stamp();
   for (size_t i = 0; i < keep; i++) {
     *insert(m, tmp[i].key) = tmp[i];
     m->tokens[0] += tmp[i].c[0];
     m->tokens[1] += tmp[i].c[1];
   }
   wsp_free(tmp);
+  rank_by_count(m);
   return WSP_OK;
 }
 
@@ -794,6 +998,7 @@ wsp_rc wsp_bayes_load_mem(const void *data, size_t len, wsp_bayes_model **out,
     wsp_err_set(err, rc, "corrupt model: token counts do not add up");
     goto fail;
   }
+  rank_by_count(m);
   *out = m;
   return WSP_OK;
 fail:

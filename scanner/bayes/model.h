@@ -56,7 +56,15 @@
 ** A file that is truncated, has trailing bytes, a bad magic/version, a
 ** checksum mismatch, unsorted entries or counts that do not add up to the
 ** header totals is rejected with WSP_MODEL and a reason in err. Loading
-** reads the file once and builds an open-addressing table (O(E)).
+** reads the file once, builds an open-addressing table and numbers the
+** tokens by post count (their ranks, used by the scorer), all in O(E).
+**
+** SPEED. wsp_bayes_score keeps per-thread state in the wsp_tokens it is given
+** (bayes/gramcache.h): the character n-grams of words seen before with their
+** weights, memoised weights of other tokens, and per-post marks by rank to
+** keep the first token of each hash; so reuse one wsp_tokens per thread. The
+** scores are bit for bit those of looking every distinct token up in the
+** table (tests/unit/test_bayes_fast.c).
 **
 ** THREADING. A loaded or trained model may be shared read-only by any number
 ** of threads scoring at once (score/explain take a const model).
@@ -144,8 +152,8 @@ void wsp_bayes_counts_get(const wsp_bayes_model *m, wsp_bayes_counts *out);
 void wsp_bayes_token_counts(const wsp_bayes_model *m, const char *tok,
                             size_t len, uint32_t out[2]);
 
-/* Score one post given as tokens (t is reordered and de-duplicated).
-** Thread-safe on a shared model. */
+/* Score one post given as tokens (t is reordered and de-duplicated; its
+** per-thread caches are updated). Thread-safe on a shared model. */
 void wsp_bayes_score(const wsp_bayes_model *m, wsp_tokens *t,
                      wsp_bayes_result *res);
 

@@ -2,6 +2,7 @@
 ** entity tokens for the naive Bayes scorer (see tokenize.h). */
 #include "bayes/tokenize.h"
 
+#include "bayes/gramcache.h"
 #include "core/alloc.h"
 #include "core/hash.h"
 
@@ -69,8 +70,10 @@ void wsp_tokens_init(wsp_tokens *t)
 void wsp_tokens_cleanup(wsp_tokens *t)
 {
   wsp_free(t->items);
+  wsp_free(t->ref);
   wsp_free(t->text);
   wsp_free(t->set);
+  wsp_gram_cache_free(t->cache);
   memset(t, 0, sizeof(*t));
 }
 
@@ -80,28 +83,26 @@ const char *wsp_token_text(const wsp_tokens *t, size_t i, size_t *len)
   return t->text + t->items[i].off;
 }
 
-/* Append one token (a followed by b); WSP_TOOBIG when the per-post cap is
-** reached. */
-static wsp_rc push(wsp_tokens *t, wsp_tok_kind kind, const char *a, size_t alen,
-                   const char *b, size_t blen)
+/* Room for n more tokens with `bytes` more bytes of printable forms. */
+static wsp_rc reserve(wsp_tokens *t, size_t n, size_t bytes)
 {
-  size_t n = alen + blen;
-
-  if (t->count >= WSP_TOK_MAX_TOKENS) {
-    t->truncated = 1;
-    return WSP_TOOBIG;
-  }
-  if (t->count == t->cap) {
+  if (t->count + n > t->cap) {
     size_t cap = t->cap ? t->cap * 2 : 256;
+    while (cap < t->count + n)
+      cap *= 2;
     wsp_token *p = wsp_realloc(t->items, cap * sizeof(*p));
     if (!p)
       return WSP_NOMEM;
     t->items = p;
+    uint32_t *r = wsp_realloc(t->ref, cap * sizeof(*r));
+    if (!r)
+      return WSP_NOMEM;
+    t->ref = r;
     t->cap = cap;
   }
-  if (t->text_len + n > t->text_cap) {
+  if (t->text_len + bytes > t->text_cap) {
     size_t cap = t->text_cap ? t->text_cap * 2 : 4096;
-    while (cap < t->text_len + n)
+    while (cap < t->text_len + bytes)
       cap *= 2;
     char *p = wsp_realloc(t->text, cap);
     if (!p)
@@ -109,18 +110,51 @@ static wsp_rc push(wsp_tokens *t, wsp_tok_kind kind, const char *a, size_t alen,
     t->text = p;
     t->text_cap = cap;
   }
+  return WSP_OK;
+}
+
+/* Append a token whose printable form (n bytes) was just written at the end
+** of t->text. */
+static void emit(wsp_tokens *t, wsp_tok_kind kind, uint64_t hash, size_t n,
+                 uint32_t ref)
+{
+  wsp_token *tok = &t->items[t->count];
+  tok->hash = hash;
+  tok->off = (uint32_t)t->text_len;
+  tok->len = (uint16_t)n;
+  tok->kind = (uint8_t)kind;
+  t->ref[t->count++] = ref;
+  t->text_len += n;
+}
+
+/* Append one token (a followed by b) of hash h, or of its form's hash if h
+** is NULL; WSP_TOOBIG when the per-post cap is reached. */
+static wsp_rc push_hashed(wsp_tokens *t, wsp_tok_kind kind, const char *a,
+                          size_t alen, const char *b, size_t blen,
+                          const uint64_t *h)
+{
+  size_t n = alen + blen;
+  wsp_rc rc;
+
+  if (t->count >= WSP_TOK_MAX_TOKENS) {
+    t->truncated = 1;
+    return WSP_TOOBIG;
+  }
+  if ((rc = reserve(t, 1, n)) != WSP_OK)
+    return rc;
   char *dst = t->text + t->text_len;
   if (alen)
     memcpy(dst, a, alen);
   if (blen)
     memcpy(dst + alen, b, blen);
-  wsp_token *tok = &t->items[t->count++];
-  tok->hash = wsp_tok_hash(kind, dst, n);
-  tok->off = (uint32_t)t->text_len;
-  tok->len = (uint16_t)n;
-  tok->kind = (uint8_t)kind;
-  t->text_len += n;
+  emit(t, kind, h ? *h : wsp_tok_hash(kind, dst, n), n, WSP_GRAM_NONE);
   return WSP_OK;
+}
+
+static wsp_rc push(wsp_tokens *t, wsp_tok_kind kind, const char *a, size_t alen,
+                   const char *b, size_t blen)
+{
+  return push_hashed(t, kind, a, alen, b, blen, NULL);
 }
 
 static int is_word_byte(unsigned char c)
@@ -163,18 +197,11 @@ static size_t shape_word(const char *w, size_t n, char *out)
 static wsp_rc push_cgrams(wsp_tokens *t, const wsp_tok_opts *o, const char *w,
                           size_t n)
 {
-  char padded[SHAPED_MAX + 4] = "c:_";
+  char padded[SHAPED_MAX + 4];
   size_t starts[SHAPED_MAX + 4];
-  size_t nchars = 0, plen;
+  size_t nchars = wsp_cgram_layout(w, n, padded, starts);
   wsp_rc rc;
 
-  memcpy(padded + 3, w, n);
-  padded[3 + n] = '_';
-  plen = n + 4;
-  for (size_t i = 2; i < plen; i++)
-    if (((unsigned char)padded[i] & 0xC0) != 0x80)
-      starts[nchars++] = i;
-  starts[nchars] = plen;
   for (size_t k = o->cgram_min; k <= o->cgram_max && k <= nchars; k++) {
     for (size_t s = 0; s + k <= nchars; s++) {
       size_t a = starts[s], b = starts[s + k];
@@ -183,6 +210,58 @@ static wsp_rc push_cgrams(wsp_tokens *t, const wsp_tok_opts *o, const char *w,
     }
   }
   return WSP_OK;
+}
+
+/* The n-grams of cache entry e, as push_cgrams would push them: all, or up to
+** the per-post cap (then WSP_TOOBIG). */
+static wsp_rc push_cached(wsp_tokens *t, const wsp_gram_cache *c, size_t e)
+{
+  const wsp_gram *g = c->grams + e * WSP_GRAM_PER_WORD;
+  size_t n = c->words[e].ngrams, bytes = c->words[e].text_len;
+  wsp_rc rc;
+
+  if (t->count + n > WSP_TOK_MAX_TOKENS) {
+    n = WSP_TOK_MAX_TOKENS - t->count;
+    bytes = 0;
+    for (size_t j = 0; j < n; j++)
+      bytes += g[j].len;
+  }
+  if ((rc = reserve(t, n, bytes)) != WSP_OK)
+    return rc;
+  memcpy(t->text + t->text_len, c->text + e * WSP_GRAM_TEXT, bytes);
+  wsp_token *tok = t->items + t->count;
+  uint32_t *ref = t->ref + t->count, off = (uint32_t)t->text_len;
+  for (size_t j = 0; j < n; j++) {
+    tok[j].hash = g[j].hash;
+    tok[j].off = off;
+    tok[j].len = g[j].len;
+    tok[j].kind = WSP_TOK_CGRAM;
+    ref[j] = (uint32_t)(e * WSP_GRAM_PER_WORD + j);
+    off += g[j].len;
+  }
+  t->count += n;
+  t->text_len += bytes;
+  if (n < c->words[e].ngrams) {
+    t->truncated = 1;
+    return WSP_TOOBIG;
+  }
+  return WSP_OK;
+}
+
+/* The n-grams of the shaped word w[0..n) of word-token hash key, from t's
+** cache when it can hold them. */
+static wsp_rc push_word_cgrams(wsp_tokens *t, const wsp_tok_opts *o,
+                               const char *w, size_t n, uint64_t key)
+{
+  long e = -1;
+
+  if (!t->cache)
+    t->cache = wsp_gram_cache_new(); /* none: n-grams computed every time */
+  if (t->cache)
+    e = wsp_gram_cache_word(t->cache, o, key, w, n);
+  if (e < 0)
+    return push_cgrams(t, o, w, n);
+  return push_cached(t, t->cache, (size_t)e);
 }
 
 /* Cut n down to at most max bytes without splitting a UTF-8 character. */
@@ -238,13 +317,13 @@ static wsp_rc push_entities(wsp_tokens *t, const wsp_tok_opts *o,
   return WSP_OK;
 }
 
-/* Nonzero if word w was not yet in set (cap slots, 0 = none: always 1);
-** adds it. */
-static int first_time(uint64_t *set, size_t cap, const char *w, size_t n)
+/* Nonzero if the word of word-token hash key was not yet in set (cap
+** slots, 0 = none: always 1); adds it. */
+static int first_time(uint64_t *set, size_t cap, uint64_t key)
 {
   if (!cap)
     return 1;
-  uint64_t h = wsp_hash64(w, n, WSP_TOK_SEED) | 1; /* never 0 */
+  uint64_t h = key | 1; /* never 0 */
   for (size_t j = (size_t)(h ^ (h >> 29)) & (cap - 1);;
        j = (j + 1) & (cap - 1)) {
     if (set[j] == h)
@@ -306,7 +385,9 @@ wsp_rc wsp_tokenize(const wsp_tok_opts *o, const char *norm, size_t len,
     if (cl == 0)
       continue;
     nwords++;
-    if (o->words && (rc = push(out, WSP_TOK_WORD, cur, cl, NULL, 0)) != WSP_OK)
+    uint64_t key = wsp_tok_hash(WSP_TOK_WORD, cur, cl);
+    if (o->words &&
+        (rc = push_hashed(out, WSP_TOK_WORD, cur, cl, NULL, 0, &key)) != WSP_OK)
       goto fail;
     if (o->bigrams && prev_len) {
       char pair[SHAPED_MAX + 2];
@@ -316,8 +397,8 @@ wsp_rc wsp_tokenize(const wsp_tok_opts *o, const char *norm, size_t len,
           WSP_OK)
         goto fail;
     }
-    if (o->cgram_min && first_time(out->set, wcap, cur, cl) &&
-        (rc = push_cgrams(out, o, cur, cl)) != WSP_OK)
+    if (o->cgram_min && first_time(out->set, wcap, key) &&
+        (rc = push_word_cgrams(out, o, cur, cl, key)) != WSP_OK)
       goto fail;
     memcpy(prev, cur, cl);
     prev_len = cl;
@@ -355,8 +436,10 @@ void wsp_tokens_unique(wsp_tokens *t)
     if (!p) { /* sort instead */
       qsort(t->items, t->count, sizeof(*t->items), cmp_tok);
       for (size_t i = 0; i < t->count; i++)
-        if (n == 0 || t->items[i].hash != t->items[n - 1].hash)
+        if (n == 0 || t->items[i].hash != t->items[n - 1].hash) {
+          t->ref[n] = WSP_GRAM_NONE; /* refs did not follow the sort */
           t->items[n++] = t->items[i];
+        }
       t->count = n;
       return;
     }
@@ -366,24 +449,21 @@ void wsp_tokens_unique(wsp_tokens *t)
   memset(t->set, 0, cap * sizeof(*t->set));
   for (size_t i = 0; i < t->count; i++) {
     uint64_t h = t->items[i].hash;
-    int fresh = 0;
+    int fresh;
     if (h == 0) { /* 0 marks empty slots; track it aside */
       fresh = !zero;
       zero = 1;
     } else {
-      for (size_t j = (size_t)(h ^ (h >> 29)) & (cap - 1);;
-           j = (j + 1) & (cap - 1)) {
-        if (t->set[j] == h)
-          break;
-        if (t->set[j] == 0) {
-          t->set[j] = h;
-          fresh = 1;
-          break;
-        }
-      }
+      size_t j = (size_t)(h ^ (h >> 29)) & (cap - 1);
+      while (t->set[j] != h && t->set[j] != 0)
+        j = (j + 1) & (cap - 1);
+      fresh = t->set[j] == 0;
+      t->set[j] = h;
     }
-    if (fresh)
-      t->items[n++] = t->items[i];
+    /* copy unconditionally, keep if fresh: no branch to mispredict */
+    t->ref[n] = t->ref[i];
+    t->items[n] = t->items[i];
+    n += (size_t)fresh;
   }
   t->count = n;
 }
