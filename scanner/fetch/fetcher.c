@@ -590,9 +590,16 @@ void wsp_fetcher_wakeup(wsp_fetcher *f)
 ** shortens it, so a struggling server is not pushed harder. A 429 or 503
 ** with Retry-After holds every request to that host back for that long
 ** (up to HOST_HOLD_MAX_NS within a run). */
-static void host_learn(wsp_fetcher *f, struct host *h, int status, double secs,
+static void host_learn(wsp_fetcher *f, struct xfer *x, int status,
                        const char *retry_after)
 {
+  struct host *h = x->host;
+  double sent = 0, first_byte = 0, secs;
+  /* the server's own time: from the request sent to the first byte of the
+  ** answer (not connection set-up, nor time this process took to read) */
+  curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME, &sent);
+  curl_easy_getinfo(x->easy, CURLINFO_STARTTRANSFER_TIME, &first_byte);
+  secs = first_byte > sent ? first_byte - sent : 0;
   uint64_t target = (uint64_t)(secs * 1e9) / (uint64_t)f->o.max_per_host;
   uint64_t next = (h->gap_ns + target) / 2;
   int failed = status == 0 || status >= 400;
@@ -693,7 +700,7 @@ static void finish(wsp_fetcher *f, struct xfer *x, CURLcode cc,
       strcmp(eff, x->url) != 0)
     r.permanent_url = eff;
   if (x->easy && !x->is_file)
-    host_learn(f, x->host, r.status, secs, r.retry_after);
+    host_learn(f, x, r.status, r.retry_after);
   if (done)
     done(ud, &r);
   f->inflight -= x->body.len <= f->inflight ? x->body.len : f->inflight;
@@ -760,10 +767,12 @@ static wsp_rc start_ready(wsp_fetcher *f, long *wait_ms, wsp_fetch_done_fn done,
   return WSP_OK;
 }
 
-static void reap(wsp_fetcher *f, wsp_fetch_done_fn done, void *ud)
+/* Report every transfer that ended; returns how many. */
+static size_t reap(wsp_fetcher *f, wsp_fetch_done_fn done, void *ud)
 {
   CURLMsg *m;
   int left;
+  size_t n = 0;
   while ((m = curl_multi_info_read(f->multi, &left))) {
     struct xfer *x = NULL;
     if (m->msg != CURLMSG_DONE)
@@ -784,7 +793,9 @@ static void reap(wsp_fetcher *f, wsp_fetch_done_fn done, void *ud)
     if (x->host->wait_head)
       ready_add(f, x->host);
     finish(f, x, cc, done, ud);
+    n++;
   }
+  return n;
 }
 
 /* Let libcurl act on its timer if it has expired. */
@@ -808,7 +819,11 @@ wsp_rc wsp_fetcher_run(wsp_fetcher *f, long wait_ms, wsp_fetch_done_fn done,
   start_ready(f, &wait, done, ud); /* adding handles arms a 0 ms timer */
   if ((mc = run_timer(f)) != CURLM_OK)
     goto fail;
-  reap(f, done, ud);
+  /* results in hand: give the caller their posts before waiting */
+  if (reap(f, done, ud) > 0) {
+    start_ready(f, &wait, done, ud);
+    return WSP_OK;
+  }
   start_ready(f, &wait, done, ud);
   if (f->running == 0 && f->queued == 0)
     return WSP_OK;

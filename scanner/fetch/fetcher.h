@@ -99,8 +99,9 @@ wsp_rc wsp_fetcher_add(wsp_fetcher *f, const wsp_fetch_req *req);
 /* Requests queued or running. */
 size_t wsp_fetcher_pending(const wsp_fetcher *f);
 
-/* Drive transfers: start what the limits allow, wait at most wait_ms for
-** activity, and call done for every request that ended. Returns WSP_OK or
+/* Drive transfers: start what the limits allow, call done for every
+** request that ended and, if none had, wait at most wait_ms for activity
+** (and report what it brought). Returns WSP_OK or
 ** WSP_FETCH (libcurl multi failure: detail in err). */
 wsp_rc wsp_fetcher_run(wsp_fetcher *f, long wait_ms, wsp_fetch_done_fn done,
                        void *ud, wsp_err *err);

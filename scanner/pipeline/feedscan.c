@@ -20,6 +20,7 @@ struct job {
   char *name, *url, *etag, *lm, *cursor, *kind;
   const wsp_feed *cfg; /* settings from the list, or NULL */
   int failures;
+  int known;     /* fetched before: its old items may come again */
   int done;      /* the fetch ended (upd is valid) */
   int delivered; /* every post of the fetch was handed to the pipeline */
   size_t pending;
@@ -121,6 +122,7 @@ static int collect_row(void *ud, const wsp_feed_row *r)
   j->cursor = dup_opt(r->cursor, &fail);
   j->kind = dup_opt(r->kind ? r->kind : "auto", &fail);
   j->failures = r->failures;
+  j->known = r->last_ok > 0;
   j->cfg = c->list ? wsp_feedlist_find(c->list, r->name) : NULL;
   fs->n_jobs++;
   if (fail) {
@@ -136,6 +138,7 @@ struct emit_ctx {
   struct feedscan *fs;
   struct job *job;
   size_t n;
+  int lookup; /* look each item up in fs->seen_db */
 };
 
 static int emit_post(void *ud, wsp_post *post)
@@ -144,7 +147,7 @@ static int emit_post(void *ud, wsp_post *post)
   struct feedscan *fs = e->fs;
   int seen = 0;
 
-  if (fs->seen_db && post->id &&
+  if (e->lookup && post->id &&
       wsp_store_seen_id(fs->seen_db, post->source, post->id, &seen, NULL) ==
           WSP_OK &&
       seen) {
@@ -216,7 +219,7 @@ static void on_done(void *ud, const wsp_fetch_result *r)
                            .status = r->status,
                            .bytes = r->len,
                            .seconds = r->seconds};
-  struct emit_ctx e = {fs, j, 0};
+  struct emit_ctx e = {fs, j, 0, 0};
   char why[WSP_ERR_MAX + 32];
   int fail = 0;
   wsp_rc prc = WSP_OK;
@@ -245,7 +248,14 @@ static void on_done(void *ud, const wsp_fetch_result *r)
                              fmt < 0 ? WSP_FEED_AUTO : (wsp_feed_format)fmt};
     wsp_err perr;
     perr.msg[0] = '\0';
+    /* a feed fetched before repeats old items: look them up, all in one
+    ** read transaction (a failed lookup only means a scan the store's own
+    ** duplicate check makes harmless) */
+    e.lookup =
+        fs->seen_db && j->known && wsp_store_begin(fs->seen_db, NULL) == WSP_OK;
     prc = wsp_feed_parse(&in, emit_post, &e, &meta, &perr);
+    if (e.lookup)
+      wsp_store_commit(fs->seen_db, NULL);
     if (fs->q_rc != WSP_OK)
       prc = fs->q_rc;
     if (prc == WSP_OK) {
