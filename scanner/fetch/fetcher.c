@@ -29,8 +29,8 @@
 
 #define HEADER_VALUE_MAX 8192
 #define EPOLL_BATCH 64
-/* the longest a host is held back within one run (adaptive gap, or a
-** Retry-After that asks for more: that feed is rescheduled instead) */
+/* the longest a Retry-After holds a host back within one run (the feed
+** that got it is rescheduled by its own Retry-After) */
 #define HOST_HOLD_MAX_NS (60ull * 1000000000u)
 #define HOST_BUCKETS 1024
 #define ACCEPT_HEADER                                                          \
@@ -88,7 +88,6 @@ struct host {
   char *key;
   long active;
   uint64_t next_start_ns;
-  uint64_t gap_ns; /* adaptive gap between request starts (see host_learn) */
   struct xfer *wait_head, *wait_tail;
 };
 
@@ -97,8 +96,8 @@ struct wsp_fetcher {
   char *user_agent;
   CURLM *multi;
   struct host *buckets[HOST_BUCKETS];
-  struct host *ready; /* hosts with waiting transfers */
-  struct xfer *idle;  /* recycled transfer records */
+  struct host *ready, *ready_tail; /* hosts with waiting transfers */
+  struct xfer *idle;               /* recycled transfer records */
   /* easy handles of finished transfers, for the next ones: a handle keeps
   ** its buffers, so thousands of queued feeds cost max_total handles */
   CURL **spare;
@@ -159,16 +158,21 @@ static struct host *host_get(wsp_fetcher *f, const char *url)
   return x;
 }
 
+/* The ready list is a round robin: a host that starts a transfer goes to
+** the back, so when the global limit binds every host gets its turn and
+** no host's queue is left to run alone at the end. */
 static void ready_add(wsp_fetcher *f, struct host *h)
 {
   if (h->in_ready)
     return;
   h->in_ready = 1;
-  h->prev_ready = NULL;
-  h->next_ready = f->ready;
-  if (f->ready)
-    f->ready->prev_ready = h;
-  f->ready = h;
+  h->next_ready = NULL;
+  h->prev_ready = f->ready_tail;
+  if (f->ready_tail)
+    f->ready_tail->next_ready = h;
+  else
+    f->ready = h;
+  f->ready_tail = h;
 }
 
 static void ready_del(wsp_fetcher *f, struct host *h)
@@ -181,6 +185,8 @@ static void ready_del(wsp_fetcher *f, struct host *h)
     f->ready = h->next_ready;
   if (h->next_ready)
     h->next_ready->prev_ready = h->prev_ready;
+  else
+    f->ready_tail = h->prev_ready;
   h->in_ready = 0;
   h->next_ready = h->prev_ready = NULL;
 }
@@ -584,37 +590,19 @@ void wsp_fetcher_wakeup(wsp_fetcher *f)
   }
 }
 
-/* Politeness that adapts to the host (the AutoThrottle rule crawlers use):
-** the gap between two request starts follows the host's response time
-** divided by the per-host limit, smoothed over responses; an error never
-** shortens it, so a struggling server is not pushed harder. A 429 or 503
-** with Retry-After holds every request to that host back for that long
-** (up to HOST_HOLD_MAX_NS within a run). */
-static void host_learn(wsp_fetcher *f, struct xfer *x, int status,
-                       const char *retry_after)
+/* A 429 or 503 with Retry-After holds every request to that host back for
+** that long (up to HOST_HOLD_MAX_NS within a run): the server said it is
+** overloaded, not just that one feed. */
+static void host_hold(struct host *h, int status, const char *retry_after)
 {
-  struct host *h = x->host;
-  double sent = 0, first_byte = 0, secs;
-  /* the server's own time: from the request sent to the first byte of the
-  ** answer (not connection set-up, nor time this process took to read) */
-  curl_easy_getinfo(x->easy, CURLINFO_PRETRANSFER_TIME, &sent);
-  curl_easy_getinfo(x->easy, CURLINFO_STARTTRANSFER_TIME, &first_byte);
-  secs = first_byte > sent ? first_byte - sent : 0;
-  uint64_t target = (uint64_t)(secs * 1e9) / (uint64_t)f->o.max_per_host;
-  uint64_t next = (h->gap_ns + target) / 2;
-  int failed = status == 0 || status >= 400;
-
-  if (!failed || next > h->gap_ns)
-    h->gap_ns = next > HOST_HOLD_MAX_NS ? HOST_HOLD_MAX_NS : next;
-  if ((status == 429 || status == 503) && retry_after) {
-    int64_t now_s = wsp_time_wall_ms() / 1000;
-    long wait = wsp_retry_after_parse(retry_after, now_s);
-    uint64_t hold = wait > 0 ? (uint64_t)wait * 1000000000u : 0;
-    uint64_t until = wsp_time_mono_ns() +
-                     (hold > HOST_HOLD_MAX_NS ? HOST_HOLD_MAX_NS : hold);
-    if (until > h->next_start_ns)
-      h->next_start_ns = until;
-  }
+  if ((status != 429 && status != 503) || !retry_after)
+    return;
+  long wait = wsp_retry_after_parse(retry_after, wsp_time_wall_ms() / 1000);
+  uint64_t hold = wait > 0 ? (uint64_t)wait * 1000000000u : 0;
+  uint64_t until =
+      wsp_time_mono_ns() + (hold > HOST_HOLD_MAX_NS ? HOST_HOLD_MAX_NS : hold);
+  if (until > h->next_start_ns)
+    h->next_start_ns = until;
 }
 
 /* A transfer that could not start or finished: report and recycle it. */
@@ -699,8 +687,8 @@ static void finish(wsp_fetcher *f, struct xfer *x, CURLcode cc,
   if (x->redirects > 0 && x->chain_permanent && r.rc == WSP_OK && eff &&
       strcmp(eff, x->url) != 0)
     r.permanent_url = eff;
-  if (x->easy && !x->is_file)
-    host_learn(f, x, r.status, r.retry_after);
+  if (!x->is_file)
+    host_hold(x->host, r.status, r.retry_after);
   if (done)
     done(ud, &r);
   f->inflight -= x->body.len <= f->inflight ? x->body.len : f->inflight;
@@ -755,11 +743,12 @@ static wsp_rc start_ready(wsp_fetcher *f, long *wait_ms, wsp_fetch_done_fn done,
           if (f->run)
             f->run->run_prev = x;
           f->run = x;
-          h->next_start_ns = now + (h->gap_ns > spacing ? h->gap_ns : spacing);
+          h->next_start_ns = now + spacing;
         }
         progress = 1;
-        if (!h->wait_head)
-          ready_del(f, h);
+        ready_del(f, h);
+        if (h->wait_head)
+          ready_add(f, h); /* to the back */
       }
       h = next;
     }

@@ -1,11 +1,10 @@
 /* fetch/fetcher.h: fetching feed documents over HTTP(S) and file:// with
 ** libcurl's multi interface, politely:
-**   - a global limit on concurrent transfers and a per-host limit, with a
-**     gap between two request starts to the same host (hosts are
-**     scheme://host:port; 127.0.0.2 and 127.0.0.3 are different hosts)
-**     that follows the host's response time (response time / per-host
-**     limit, smoothed; an error never shortens it; host_spacing_ms is its
-**     floor), and a 429/503 Retry-After holds the whole host back;
+**   - a global limit on concurrent transfers and a per-host limit (hosts
+**     are scheme://host:port; 127.0.0.2 and 127.0.0.3 are different
+**     hosts), hosts served in turn when the global limit binds, an
+**     optional least gap between two request starts to one host, and a
+**     429/503 Retry-After holds every request to the host back;
 **   - conditional GET: If-None-Match / If-Modified-Since sent exactly as the
 **     validators were received; a file:// URL is compared by modification
 **     time; "not modified" comes back as status 304 with no body;
@@ -34,8 +33,8 @@ typedef struct wsp_fetcher wsp_fetcher;
 typedef struct wsp_fetch_opts {
   long max_total;          /* concurrent transfers in all (32) */
   long max_per_host;       /* concurrent transfers per host (2) */
-  long host_spacing_ms;    /* least gap between request starts to one host
-                              (0); the gap also adapts: see fetcher.c */
+  long host_spacing_ms;    /* least gap between request starts to one
+                              host (0: the per-host limit is enough) */
   long connect_timeout_ms; /* (10000) */
   long timeout_ms;         /* whole transfer (30000) */
   size_t max_body;         /* decoded body limit (WSP_FEED_MAX_BODY) */

@@ -6,9 +6,8 @@
 #   2. curl again with each feed's ETag (If-None-Match): the yardstick for
 #      a conditional pass (what 10,000 requests cost by themselves)
 #   3. waspada scan --once --all, cold (empty database), every politeness
-#      rule on with the defaults (2 transfers per host, the gap between
-#      requests to one host following its response time, Retry-After,
-#      backoff), 64 transfers at once like curl
+#      rule on with the defaults (2 transfers per host, hosts in turn,
+#      Retry-After, backoff), 64 transfers at once like curl
 #   4. the same again: conditional GET (If-None-Match)
 #   5. and 6. (FIXED_SPACING=1 only) cold and conditional with a fixed
 #      200 ms between requests to one host: such a pass cannot take less
