@@ -41,7 +41,7 @@ static int fill(wsp_gram_cache *c, size_t e, const char *w, size_t n)
   size_t starts[WSP_TOK_MAX_TOKEN_LEN + 4];
   size_t nchars = wsp_cgram_layout(w, n, padded, starts);
   size_t g = 0, used = 0;
-  wsp_gram *grams = c->grams + e * WSP_GRAM_PER_WORD;
+  wsp_token *toks = c->toks + e * WSP_GRAM_PER_WORD;
   char *text = c->text + e * WSP_GRAM_TEXT;
 
   for (size_t k = c->cgram_min; k <= c->cgram_max && k <= nchars; k++) {
@@ -51,8 +51,11 @@ static int fill(wsp_gram_cache *c, size_t e, const char *w, size_t n)
         return 0;
       memcpy(text + used, "c:", 2);
       memcpy(text + used + 2, padded + a, len - 2);
-      grams[g].hash = wsp_tok_hash(WSP_TOK_CGRAM, text + used, len);
-      grams[g].len = (uint8_t)len;
+      toks[g].hash = wsp_tok_hash(WSP_TOK_CGRAM, text + used, len);
+      toks[g].off = (uint32_t)used;
+      toks[g].len = (uint16_t)len;
+      toks[g].kind = WSP_TOK_CGRAM;
+      c->grams[e * WSP_GRAM_PER_WORD + g].gen = 0;
       used += len;
       g++;
     }
@@ -107,13 +110,26 @@ long wsp_gram_cache_word(wsp_gram_cache *c, const wsp_tok_opts *o, uint64_t key,
   if (hit)
     return (long)e;
   x->len = 0; /* empty unless the fill succeeds */
-  x->stamp = 0;
   if (!fill(c, e, w, n))
     return -1;
   x->key = key;
   x->len = (uint8_t)n;
   memcpy(x->word, w, n);
   return (long)e;
+}
+
+void wsp_gram_cache_model(wsp_gram_cache *c, uint64_t stamp)
+{
+  if (c->gen && c->stamp == stamp)
+    return;
+  c->stamp = stamp;
+  if (++c->gen == 0) { /* wrapped: forget every old generation */
+    for (size_t i = 0; i < WSP_GRAM_WORDS * WSP_GRAM_PER_WORD; i++)
+      c->grams[i].gen = 0;
+    for (size_t i = 0; i < WSP_GRAM_MEMO; i++)
+      c->memo[i].gram.gen = 0;
+    c->gen = 1;
+  }
 }
 
 /* Grow *p (elements of size sz, *cap of them) to at least want, zeroed;
@@ -143,7 +159,8 @@ int wsp_gram_seen_begin(wsp_gram_seen *s, size_t nranks, size_t ntokens)
     return 0;
   s->set_mask = set_cap - 1;
   if (++s->mark == 0) { /* wrapped: forget every old mark */
-    memset(s->marks, 0, s->marks_cap);
+    if (s->marks_cap)
+      memset(s->marks, 0, s->marks_cap);
     s->mark = 1;
   }
   if (++s->epoch == 0) { /* wrapped: forget every old epoch */

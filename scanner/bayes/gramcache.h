@@ -5,21 +5,24 @@
 ** word seen in an earlier post costs no hashing. The tokeniser keys an entry
 ** by the word-token hash of the shaped word and checks the word's bytes, so
 ** a hash collision cannot mix words up. Next to each n-gram the scorer keeps
-** its weight lambda_w and its slot in the model's table, valid for one model
-** stamp (a model gets a fresh stamp whenever its counts change), so that a
-** known word costs no model look-ups either. The slot is given as the
-** token's rank, a number the model gives each of its tokens (0 .. tokens - 1,
-** frequent tokens first). Entries are WSP_GRAM_WAYS-way
+** its weight lambda_w and its rank in the model (a number the model gives
+** each of its tokens, 0 .. tokens - 1, frequent tokens first), so that a
+** known word costs no model look-ups either. Entries are WSP_GRAM_WAYS-way
 ** set-associative: a new word evicts the least recently used word of its
 ** set. A token made from n-gram j of entry e carries the reference
 ** e * WSP_GRAM_PER_WORD + j (wsp_tokens.ref); the scorer uses the cached
-** n-gram only if the entry still holds a token of that hash there, so a
-** stale reference only costs a look-up. Words whose n-grams do not fit an
-** entry (more than WSP_GRAM_PER_WORD of them or WSP_GRAM_TEXT bytes of
-** printable forms: words of more than about 16 characters) are not cached.
+** n-gram only if it still is a token of that hash, so a stale reference only
+** costs a look-up. Words whose n-grams do not fit an entry (more than
+** WSP_GRAM_PER_WORD of them or WSP_GRAM_TEXT bytes of printable forms:
+** words of more than about 16 characters) are not cached.
 **
 ** MEMO. The weights and ranks of other tokens (words, bigrams, entities) by
-** token hash, direct-mapped, each valid for one model stamp.
+** token hash, direct-mapped.
+**
+** GENERATIONS. Weights and ranks hold for one model in one state (its
+** stamp, new whenever its counts change). The cache numbers the stamps it
+** is used with: each weight carries the generation it was computed in and
+** counts only while the cache is in that generation.
 **
 ** SEEN. The tokens of the post being scored so far, to keep only the first
 ** of each hash: a mark per model rank for tokens the model knows (the rank
@@ -27,7 +30,7 @@
 ** Marks and set entries carry the number of the post that made them, so
 ** nothing needs clearing between posts.
 **
-** Memory: about 2.3 MB fixed (allocated once per wsp_tokens), plus for SEEN
+** Memory: about 2.8 MB fixed (allocated once per wsp_tokens), plus for SEEN
 ** one byte per model token and 32 bytes per token of the largest post.
 **
 ** Threading: a cache belongs to one wsp_tokens, hence to one thread. */
@@ -46,32 +49,29 @@
 #define WSP_GRAM_MEMO 8192u      /* memoised tokens (a power of two) */
 #define WSP_GRAM_NONE UINT32_MAX /* no reference; not in the model */
 
-/* One n-gram of a cached word. */
+/* The model's view of one token. */
 typedef struct wsp_gram {
-  uint64_t hash;
-  double weight; /* lambda_w under the entry's stamp; 0 if unknown */
+  double weight; /* lambda_w; 0 if unknown */
   uint32_t rank; /* in the model, WSP_GRAM_NONE if unknown */
-  uint8_t len;   /* bytes of the printable form */
+  uint32_t gen;  /* generation of weight and rank; 0: none */
 } wsp_gram;
 
 /* A cached word; its n-grams are at e * WSP_GRAM_PER_WORD in
-** wsp_gram_cache.grams, their printable forms at e * WSP_GRAM_TEXT. */
+** wsp_gram_cache.toks and .grams, their printable forms at e * WSP_GRAM_TEXT
+** (the tokens' offsets count from there). */
 typedef struct wsp_gram_word {
-  uint64_t key;   /* word-token hash of the word */
-  uint64_t stamp; /* model stamp of the weights; 0: none computed */
-  uint32_t used;  /* wsp_gram_cache.clock at the last look-up */
+  uint64_t key;  /* word-token hash of the word */
+  uint32_t used; /* wsp_gram_cache.clock at the last look-up */
   uint16_t text_len;
   uint8_t len;    /* bytes of word; 0: empty entry */
   uint8_t ngrams; /* in order of production */
   char word[WSP_TOK_MAX_TOKEN_LEN];
 } wsp_gram_word;
 
-/* The weight and rank of one token under one model. */
+/* A memoised token. */
 typedef struct wsp_gram_memo {
   uint64_t hash;
-  uint64_t stamp; /* model stamp; 0: empty */
-  double weight;
-  uint32_t rank;
+  wsp_gram gram;
 } wsp_gram_memo;
 
 /* An entry of the hash set of SEEN: empty unless epoch is the current one. */
@@ -93,7 +93,10 @@ typedef struct wsp_gram_seen {
 typedef struct wsp_gram_cache {
   uint8_t cgram_min, cgram_max; /* settings the entries were built with */
   uint32_t clock;               /* word look-ups so far (wraps) */
+  uint32_t gen;                 /* current generation */
+  uint64_t stamp;               /* the model stamp of gen */
   wsp_gram_word words[WSP_GRAM_WORDS];
+  wsp_token toks[WSP_GRAM_WORDS * WSP_GRAM_PER_WORD]; /* as tokenised */
   wsp_gram grams[WSP_GRAM_WORDS * WSP_GRAM_PER_WORD];
   char text[WSP_GRAM_WORDS * WSP_GRAM_TEXT];
   wsp_gram_memo memo[WSP_GRAM_MEMO]; /* at hash mod WSP_GRAM_MEMO */
@@ -117,6 +120,10 @@ long wsp_gram_cache_word(wsp_gram_cache *c, const wsp_tok_opts *o, uint64_t key,
 ** characters. The n-grams of size k are padded[starts[s] .. starts[s + k])
 ** for s + k <= characters, produced k-major from cgram_min up. */
 size_t wsp_cgram_layout(const char *w, size_t n, char *padded, size_t *starts);
+
+/* Enter the generation of model stamp `stamp` (a new one unless it is the
+** current one). */
+void wsp_gram_cache_model(wsp_gram_cache *c, uint64_t stamp);
 
 /* Start a post of up to ntokens tokens for a model of nranks tokens: 0 if
 ** out of memory. */

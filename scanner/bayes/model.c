@@ -401,50 +401,36 @@ static uint32_t rank_weight(const wsp_bayes_model *m, uint64_t h,
   return f ? m->rank[f - m->slots] : WSP_GRAM_NONE;
 }
 
-/* Compute the weights and ranks of the n-grams of cache entry e under m. */
-static void refresh_grams(const wsp_bayes_model *m, wsp_gram_cache *c, size_t e,
-                          const double d[2])
+/* g, made the view of the token of hash h under m in generation gen of the
+** cache if it is of another generation. */
+static const wsp_gram *gram_in(const wsp_bayes_model *m, wsp_gram *g,
+                               uint64_t h, uint32_t gen, const double d[2])
 {
-  wsp_gram *g = c->grams + e * WSP_GRAM_PER_WORD;
-
-  for (size_t j = 0; j < c->words[e].ngrams; j++)
-    g[j].rank = rank_weight(m, g[j].hash, d, &g[j].weight);
-  c->words[e].stamp = m->stamp;
-}
-
-/* rank_weight through the memo of c. */
-static uint32_t memo_weight(const wsp_bayes_model *m, wsp_gram_cache *c,
-                            uint64_t h, const double d[2], double *w)
-{
-  wsp_gram_memo *x = &c->memo[h & (WSP_GRAM_MEMO - 1)];
-
-  if (x->stamp != m->stamp || x->hash != h) {
-    x->rank = rank_weight(m, h, d, &x->weight);
-    x->hash = h;
-    x->stamp = m->stamp;
+  if (g->gen != gen) {
+    g->rank = rank_weight(m, h, d, &g->weight);
+    g->gen = gen;
   }
-  *w = x->weight;
-  return x->rank;
+  return g;
 }
 
-/* rank_weight of the token of hash h and cache reference r through cache
-** c: the n-gram at r if the entry still holds a token of that hash there (it
-** may hold another word by now), else the memo. */
-static uint32_t token_weight(const wsp_bayes_model *m, wsp_gram_cache *c,
-                             uint64_t h, uint32_t r, const double d[2],
-                             double *w)
+/* The view under m of the token of hash h and cache reference r, from cache
+** c in generation gen: the cached n-gram at r if it still is a token of that
+** hash (the entry may hold another word by now), else the memo. */
+static const wsp_gram *token_gram(const wsp_bayes_model *m, wsp_gram_cache *c,
+                                  uint64_t h, uint32_t r, uint32_t gen,
+                                  const double d[2])
 {
-  size_t e = r / WSP_GRAM_PER_WORD, j = r % WSP_GRAM_PER_WORD;
-
-  if (r == WSP_GRAM_NONE || j >= c->words[e].ngrams || c->grams[r].hash != h)
-    return memo_weight(m, c, h, d, w);
-  if (c->words[e].stamp != m->stamp)
-    refresh_grams(m, c, e, d);
-  *w = c->grams[r].weight;
-  return c->grams[r].rank;
+  if (r != WSP_GRAM_NONE && c->toks[r].hash == h)
+    return gram_in(m, &c->grams[r], h, gen, d);
+  wsp_gram_memo *x = &c->memo[h & (WSP_GRAM_MEMO - 1)];
+  if (x->hash != h) {
+    x->hash = h;
+    x->gram.gen = 0;
+  }
+  return gram_in(m, &x->gram, h, gen, d);
 }
 
-/* Nonzero if the token of hash h (rank as from token_weight) is the first
+/* Nonzero if the token of hash h (rank as from token_gram) is the first
 ** of its hash in the post: the rank identifies the hash of a known token,
 ** except for hashes 0 and 1 (both keyed 1 in the table). */
 static int first_of_hash(wsp_gram_seen *s, uint64_t h, uint32_t rank)
@@ -465,14 +451,15 @@ static double keep_if(double w, int keep)
   return w;
 }
 
-/* score_plain in one pass, through t's cache c (seen already begun). */
+/* score_plain in one pass, through t's cache c (seen begun, in m's
+** generation). */
 static void score_cached(const wsp_bayes_model *m, wsp_tokens *t,
                          wsp_gram_cache *c, wsp_bayes_result *res)
 {
   double d[2], s[NP] = {prior(m), 0, 0, 0};
   size_t known = 0, n = 0, count = t->count;
   wsp_token *items = t->items;
-  uint32_t *ref = t->ref;
+  uint32_t *ref = t->ref, gen = c->gen;
   wsp_gram_seen seen = c->seen; /* a local copy the compiler can keep in
                                    registers: nothing below aliases it */
 
@@ -484,8 +471,9 @@ static void score_cached(const wsp_bayes_model *m, wsp_tokens *t,
   for (size_t i = 0; i < count; i++) {
     uint64_t h = items[i].hash;
     uint32_t r = ref[i];
-    double w;
-    uint32_t rank = token_weight(m, c, h, r, d, &w);
+    const wsp_gram *g = token_gram(m, c, h, r, gen, d);
+    uint32_t rank = g->rank;
+    double w = g->weight;
     int first = first_of_hash(&seen, h, rank);
     int k = first & (rank != WSP_GRAM_NONE);
     items[n] = items[i];
@@ -519,9 +507,10 @@ void wsp_bayes_score(const wsp_bayes_model *m, wsp_tokens *t,
 {
   wsp_gram_cache *c = t->cache;
 
-  if (c && wsp_gram_seen_begin(&c->seen, m->used, t->count))
+  if (c && wsp_gram_seen_begin(&c->seen, m->used, t->count)) {
+    wsp_gram_cache_model(c, m->stamp);
     score_cached(m, t, c, res);
-  else
+  } else
     score_plain(m, t, res);
 }
 

@@ -216,28 +216,23 @@ static wsp_rc push_cgrams(wsp_tokens *t, const wsp_tok_opts *o, const char *w,
 ** the per-post cap (then WSP_TOOBIG). */
 static wsp_rc push_cached(wsp_tokens *t, const wsp_gram_cache *c, size_t e)
 {
-  const wsp_gram *g = c->grams + e * WSP_GRAM_PER_WORD;
-  size_t n = c->words[e].ngrams, bytes = c->words[e].text_len;
+  size_t base = e * WSP_GRAM_PER_WORD, n = c->words[e].ngrams;
+  size_t bytes = c->words[e].text_len;
   wsp_rc rc;
 
   if (t->count + n > WSP_TOK_MAX_TOKENS) {
     n = WSP_TOK_MAX_TOKENS - t->count;
-    bytes = 0;
-    for (size_t j = 0; j < n; j++)
-      bytes += g[j].len;
+    bytes = n ? c->toks[base + n - 1].off + c->toks[base + n - 1].len : 0;
   }
   if ((rc = reserve(t, n, bytes)) != WSP_OK)
     return rc;
   memcpy(t->text + t->text_len, c->text + e * WSP_GRAM_TEXT, bytes);
   wsp_token *tok = t->items + t->count;
   uint32_t *ref = t->ref + t->count, off = (uint32_t)t->text_len;
+  memcpy(tok, c->toks + base, n * sizeof(*tok));
   for (size_t j = 0; j < n; j++) {
-    tok[j].hash = g[j].hash;
-    tok[j].off = off;
-    tok[j].len = g[j].len;
-    tok[j].kind = WSP_TOK_CGRAM;
-    ref[j] = (uint32_t)(e * WSP_GRAM_PER_WORD + j);
-    off += g[j].len;
+    tok[j].off += off;
+    ref[j] = (uint32_t)(base + j);
   }
   t->count += n;
   t->text_len += bytes;

@@ -34,7 +34,7 @@
 ** Ownership and threading: a wsp_tokens is caller-allocated, owns its storage
 ** and is reused between calls (one per thread). Reusing it pays: it keeps a
 ** cache of the character n-grams of the words it has seen and of their
-** model weights (bayes/gramcache.h, about 2.3 MB, allocated by the first
+** model weights (bayes/gramcache.h, about 2.8 MB, allocated by the first
 ** tokenisation with character n-grams). Functions are reentrant. */
 #ifndef WSP_BAYES_TOKENIZE_H
 #define WSP_BAYES_TOKENIZE_H
