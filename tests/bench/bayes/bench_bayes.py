@@ -9,8 +9,9 @@ For each labelled data set in ../shared/data (see its SOURCES.md):
     a linear SVM on character 2-5-gram TF-IDF, fitted on the same train split.
 Scam-class precision / recall / F1, accuracy and ROC-AUC side by side.
 Then: training speed (`waspada train` on all train splits, as for the shipped
-model) and scoring throughput against raw Hyperscan (bench_bayes binary on a
-generated corpus).
+model), scoring throughput against raw Hyperscan (bench_bayes binary on a
+generated corpus) and tokenise + score throughput in CPU time (bench_bayes
+--tokscore).
 
 Exit status 1 if waspada's F1 is below MultinomialNB's (counts) on any data
 set, so `ctest -L bench` notices a regression. scikit-learn is a bench tool
@@ -158,6 +159,12 @@ def main():
             cmd.append(gaz)
         print("\nscoring (one thread, %.0f MB generated corpus):" % args.corpus_mb)
         for line in run(cmd).splitlines():
+            print("  " + line)
+        print("\ntokenise + score only, CPU time (bench_bayes --tokscore):")
+        tokscore = [args.bench_bin, "--tokscore"] + cmd[1:]
+        if len(cmd) > 3:
+            tokscore.append("1")  # one round
+        for line in run(tokscore).splitlines():
             print("  " + line)
     if worse:
         print("\nbench_bayes: waspada below MultinomialNB on: " + ", ".join(worse))
