@@ -124,10 +124,8 @@ void wsp_gram_cache_model(wsp_gram_cache *c, uint64_t stamp)
     return;
   c->stamp = stamp;
   if (++c->gen == 0) { /* wrapped: forget every old generation */
-    for (size_t i = 0; i < WSP_GRAM_WORDS * WSP_GRAM_PER_WORD; i++)
+    for (size_t i = 0; i < WSP_GRAM_SLOTS; i++)
       c->grams[i].gen = 0;
-    for (size_t i = 0; i < WSP_GRAM_MEMO; i++)
-      c->memo[i].gram.gen = 0;
     c->gen = 1;
   }
 }

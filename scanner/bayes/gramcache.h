@@ -17,7 +17,8 @@
 ** words of more than about 16 characters) are not cached.
 **
 ** MEMO. The weights and ranks of other tokens (words, bigrams, entities) by
-** token hash, direct-mapped.
+** token hash, direct-mapped, in WSP_GRAM_MEMO slots after those of the
+** words' n-grams (so one look-up serves both).
 **
 ** GENERATIONS. Weights and ranks hold for one model in one state (its
 ** stamp, new whenever its counts change). The cache numbers the stamps it
@@ -48,6 +49,9 @@
 #define WSP_GRAM_TEXT 384u       /* bytes of printable forms per entry */
 #define WSP_GRAM_MEMO 8192u      /* memoised tokens (a power of two) */
 #define WSP_GRAM_NONE UINT32_MAX /* no reference; not in the model */
+/* Slots: the words' n-grams, then the memo. */
+#define WSP_GRAM_MEMO_BASE (WSP_GRAM_WORDS * WSP_GRAM_PER_WORD)
+#define WSP_GRAM_SLOTS (WSP_GRAM_MEMO_BASE + WSP_GRAM_MEMO)
 
 /* The model's view of one token. */
 typedef struct wsp_gram {
@@ -56,7 +60,7 @@ typedef struct wsp_gram {
   uint32_t gen;  /* generation of weight and rank; 0: none */
 } wsp_gram;
 
-/* A cached word; its n-grams are at e * WSP_GRAM_PER_WORD in
+/* A cached word; its n-grams are at slot e * WSP_GRAM_PER_WORD in
 ** wsp_gram_cache.toks and .grams, their printable forms at e * WSP_GRAM_TEXT
 ** (the tokens' offsets count from there). */
 typedef struct wsp_gram_word {
@@ -67,12 +71,6 @@ typedef struct wsp_gram_word {
   uint8_t ngrams; /* in order of production */
   char word[WSP_TOK_MAX_TOKEN_LEN];
 } wsp_gram_word;
-
-/* A memoised token. */
-typedef struct wsp_gram_memo {
-  uint64_t hash;
-  wsp_gram gram;
-} wsp_gram_memo;
 
 /* An entry of the hash set of SEEN: empty unless epoch is the current one. */
 typedef struct wsp_gram_seen_entry {
@@ -96,10 +94,9 @@ typedef struct wsp_gram_cache {
   uint32_t gen;                 /* current generation */
   uint64_t stamp;               /* the model stamp of gen */
   wsp_gram_word words[WSP_GRAM_WORDS];
-  wsp_token toks[WSP_GRAM_WORDS * WSP_GRAM_PER_WORD]; /* as tokenised */
-  wsp_gram grams[WSP_GRAM_WORDS * WSP_GRAM_PER_WORD];
+  wsp_token toks[WSP_GRAM_SLOTS]; /* as tokenised (memo: hash only) */
+  wsp_gram grams[WSP_GRAM_SLOTS];
   char text[WSP_GRAM_WORDS * WSP_GRAM_TEXT];
-  wsp_gram_memo memo[WSP_GRAM_MEMO]; /* at hash mod WSP_GRAM_MEMO */
   wsp_gram_seen seen;
 } wsp_gram_cache;
 

@@ -420,14 +420,17 @@ static const wsp_gram *token_gram(const wsp_bayes_model *m, wsp_gram_cache *c,
                                   uint64_t h, uint32_t r, uint32_t gen,
                                   const double d[2])
 {
-  if (r != WSP_GRAM_NONE && c->toks[r].hash == h)
-    return gram_in(m, &c->grams[r], h, gen, d);
-  wsp_gram_memo *x = &c->memo[h & (WSP_GRAM_MEMO - 1)];
-  if (x->hash != h) {
-    x->hash = h;
-    x->gram.gen = 0;
+  size_t memo = WSP_GRAM_MEMO_BASE + (size_t)(h & (WSP_GRAM_MEMO - 1));
+  size_t i = r != WSP_GRAM_NONE ? r : memo;
+
+  if (c->toks[i].hash != h) { /* stale reference or memo miss */
+    i = memo;
+    if (c->toks[i].hash != h) {
+      c->toks[i].hash = h;
+      c->grams[i].gen = 0;
+    }
   }
-  return gram_in(m, &x->gram, h, gen, d);
+  return gram_in(m, &c->grams[i], h, gen, d);
 }
 
 /* Nonzero if the token of hash h (rank as from token_gram) is the first

@@ -83,8 +83,8 @@ const char *wsp_token_text(const wsp_tokens *t, size_t i, size_t *len)
   return t->text + t->items[i].off;
 }
 
-/* Room for n more tokens with `bytes` more bytes of printable forms. */
-static wsp_rc reserve(wsp_tokens *t, size_t n, size_t bytes)
+/* reserve, when t must grow. */
+static wsp_rc grow(wsp_tokens *t, size_t n, size_t bytes)
 {
   if (t->count + n > t->cap) {
     size_t cap = t->cap ? t->cap * 2 : 256;
@@ -111,6 +111,14 @@ static wsp_rc reserve(wsp_tokens *t, size_t n, size_t bytes)
     t->text_cap = cap;
   }
   return WSP_OK;
+}
+
+/* Room for n more tokens with `bytes` more bytes of printable forms. */
+static wsp_rc reserve(wsp_tokens *t, size_t n, size_t bytes)
+{
+  if (t->count + n <= t->cap && t->text_len + bytes <= t->text_cap)
+    return WSP_OK;
+  return grow(t, n, bytes);
 }
 
 /* Append a token whose printable form (n bytes) was just written at the end
