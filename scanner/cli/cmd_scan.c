@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -52,19 +53,24 @@ static const char help[] =
 
 enum { OPT_FEEDS = WSP_OPT_FIRST_CMD, OPT_ONCE, OPT_WATCH, OPT_ALL, OPT_JOBS };
 
-static volatile sig_atomic_t stop_flag, hup_flag;
+/* Set by the handlers, read by this thread: the signal may land in any
+** thread of the process (a scan worker, the writer), so lock-free atomics
+** rather than volatile sig_atomic_t (safe within one thread only). */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2,
+               "signal flags must be lock-free atomics");
+static atomic_int stop_flag, hup_flag;
 
 static void on_stop(int sig)
 {
   (void)sig;
-  stop_flag = 1;
+  atomic_store(&stop_flag, 1);
   wsp_pipeline_request_stop();
 }
 
 static void on_hup(int sig)
 {
   (void)sig;
-  hup_flag = 1;
+  atomic_store(&hup_flag, 1);
 }
 
 static void install_signals(void)
@@ -156,7 +162,8 @@ static int load_list(const wsp_cli *cli, const char *path, wsp_store *store,
 /* Sleep until `until` (epoch s) or a signal; returns early on stop/hup. */
 static void sleep_until(int64_t until)
 {
-  while (!stop_flag && !hup_flag && wsp_time_wall_ms() / 1000 < until) {
+  while (!atomic_load(&stop_flag) && !atomic_load(&hup_flag) &&
+         wsp_time_wall_ms() / 1000 < until) {
     struct timespec ts = {0, 200 * 1000000L};
     nanosleep(&ts, NULL);
   }
@@ -252,7 +259,8 @@ int wsp_cmd_scan(wsp_cli *cli, int argc, char **argv)
   fo.on_fetch = on_fetch;
   fo.on_error = on_bad_post;
   fo.ud = &ui;
-  stop_flag = hup_flag = 0;
+  atomic_store(&stop_flag, 0);
+  atomic_store(&hup_flag, 0);
   wsp_pipeline_reset_stop();
   install_signals();
 
@@ -276,21 +284,20 @@ int wsp_cmd_scan(wsp_cli *cli, int argc, char **argv)
                  : WSP_EXIT_OK;
       goto done;
     }
-    if (stop_flag)
+    if (atomic_load(&stop_flag))
       break;
     fo.all = 0; /* --all applies to the first round */
-    if (!hup_flag) {
+    if (!atomic_load(&hup_flag)) {
       int64_t now = wsp_time_wall_ms() / 1000;
       /* wake for the next due feed, at least every minute to notice
       ** feeds added to the database by `feeds add` */
       int64_t until = next_due && next_due < now + 60 ? next_due : now + 60;
       sleep_until(until < now + 1 ? now + 1 : until);
     }
-    if (stop_flag)
+    if (atomic_load(&stop_flag))
       break;
-    if (hup_flag) {
+    if (atomic_exchange(&hup_flag, 0)) {
       wsp_feedlist *nl = NULL;
-      hup_flag = 0;
       err.msg[0] = '\0';
       so.diag_shown = 0;
       if (wsp_scanner_reload_rules(sc, &err) != WSP_OK)

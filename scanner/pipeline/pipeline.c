@@ -7,7 +7,7 @@
 #include "core/timeutil.h"
 
 #include <pthread.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,21 +15,28 @@
 #define QUEUE_PER_JOB 64
 #define FLUSH_IDLE_MS 200
 
-static volatile sig_atomic_t stop_flag;
+/* Set by a signal handler (in whatever thread the signal lands in) and by
+** set_fatal in a worker or the writer; read by the reader. A volatile
+** sig_atomic_t is only safe within one thread (a data race otherwise, which
+** ThreadSanitizer reports); a lock-free atomic is safe across threads and,
+** being lock-free, in a signal handler (C11 7.14.1.1). */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2,
+               "the stop flag must be lock-free to be set by a signal handler");
+static atomic_int stop_flag;
 
 void wsp_pipeline_request_stop(void)
 {
-  stop_flag = 1;
+  atomic_store(&stop_flag, 1);
 }
 
 void wsp_pipeline_reset_stop(void)
 {
-  stop_flag = 0;
+  atomic_store(&stop_flag, 0);
 }
 
 int wsp_pipeline_stop_requested(void)
 {
-  return stop_flag != 0;
+  return atomic_load(&stop_flag) != 0;
 }
 
 struct run {

@@ -132,8 +132,9 @@ static void *conn_main(void *arg)
   } else if (!strncmp(path, "/loop", 5)) {
     reply(c, "302 Found", "Location: /loop\r\n", "");
   } else if (!strcmp(path, "/big")) {
-    static char big[4000];
+    char big[4000]; /* per connection: they run in parallel threads */
     memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
     reply(c, "200 OK", "", big);
   } else if (!strcmp(path, "/429")) {
     reply(c, "429 Too Many Requests", "Retry-After: 30\r\n", "");

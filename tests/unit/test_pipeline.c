@@ -1,8 +1,8 @@
 /* Unit tests for pipeline/pipeline.c with stand-in stages: every post is
 ** scanned and written once, bad items are counted and the run goes on, a
-** writer failure stops the run with its error, a stop request ends reading
-** but drains what was read, and the number of items in flight stays
-** bounded whatever the input size. */
+** writer or worker failure stops the run with its error, a stop request
+** ends reading but drains what was read, and the number of items in flight
+** stays bounded whatever the input size. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -164,6 +164,32 @@ static void writer_failure_stops_the_run(void **state)
   fake_free(f);
 }
 
+static wsp_rc failing_worker_init(void *ud, void **state, wsp_err *err)
+{
+  (void)ud;
+  *state = NULL;
+  return wsp_err_set(err, WSP_NOMEM, "no scan context (fake)");
+}
+
+/* A worker that cannot start stops the run from its own thread (under
+** ThreadSanitizer: the stop flag it sets is read by the reader). */
+static void worker_failure_stops_the_run(void **state)
+{
+  struct fake *f = fake_new(100000);
+  wsp_pipeline_ops o = ops;
+  wsp_pipeline_stats st;
+  wsp_err err;
+  (void)state;
+  o.worker_init = failing_worker_init;
+  assert_int_equal(wsp_pipeline_run(&o, f, 2, &st, &err), WSP_NOMEM);
+  assert_string_equal(err.msg, "no scan context (fake)");
+  assert_int_equal(atomic_load(&st.scanned), 0);
+  assert_int_equal(atomic_load(&f->written), 0);
+  assert_true(f->next_i < f->total); /* reading stopped */
+  wsp_pipeline_reset_stop();
+  fake_free(f);
+}
+
 static void stop_request_drains_what_was_read(void **state)
 {
   struct fake *f = fake_new(100000);
@@ -185,6 +211,7 @@ int main(void)
       cmocka_unit_test(everything_once_and_bounded),
       cmocka_unit_test(bad_items_are_counted),
       cmocka_unit_test(writer_failure_stops_the_run),
+      cmocka_unit_test(worker_failure_stops_the_run),
       cmocka_unit_test(stop_request_drains_what_was_read),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
