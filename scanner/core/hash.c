@@ -18,11 +18,15 @@ static uint64_t avalanche(uint64_t x)
   return x;
 }
 
+/* Eight bytes as a little-endian integer (hashes are stored in model files:
+** they must not depend on the machine), in one load. */
 static uint64_t load64(const unsigned char *p)
 {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; i--)
-    v = (v << 8) | p[i];
+  uint64_t v;
+  memcpy(&v, p, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
   return v;
 }
 
