@@ -31,6 +31,12 @@ struct fetched {
   size_t size; /* bytes counted against DOC_BUDGET */
 };
 
+/* Fetch outcomes counted by one thread (the fetch thread and the reader
+** each keep their own; added up after the round). */
+struct outcomes {
+  unsigned long fetched, not_modified, failed;
+};
+
 struct job {
   char *name, *url, *etag, *lm, *cursor, *kind;
   const wsp_feed *cfg; /* settings from the list, or NULL */
@@ -70,6 +76,7 @@ struct feedscan {
   atomic_int aborted; /* the reader has stopped: the fetch thread ends */
   wsp_rc fetch_rc;    /* how the fetch thread ended (read after join or
                          after the queue is closed) */
+  struct outcomes fetch_outcomes, read_outcomes;
   wsp_err fetch_err;
 };
 
@@ -228,9 +235,11 @@ static void set_str(char **dst, const char *s, int *fail)
   *dst = dup_opt(s, fail);
 }
 
-/* What one finished fetch means, in the reader thread: parse, schedule,
-** log. */
-static void handle_fetch(struct feedscan *fs, const wsp_fetch_result *r)
+/* What one finished fetch means: parse (in the reader), schedule, log.
+** A fetch without a document (304, failure) is handled in the fetch thread
+** itself; each job is handled once, by one thread. */
+static void handle_fetch(struct feedscan *fs, const wsp_fetch_result *r,
+                         struct outcomes *out)
 {
   struct job *j = r->ud;
   wsp_sched_in si = {.status = r->status,
@@ -315,11 +324,11 @@ static void handle_fetch(struct feedscan *fs, const wsp_fetch_result *r)
       set_str(&j->u_lm, r->last_modified, &fail);
       set_str(&j->u_cursor, meta.cursor, &fail);
       set_str(&j->u_url, r->permanent_url, &fail);
-      fs->st->fetched++;
+      out->fetched++;
     } else {
       set_str(&j->u_etag, r->etag ? r->etag : j->etag, &fail);
       set_str(&j->u_lm, r->last_modified ? r->last_modified : j->lm, &fail);
-      fs->st->not_modified++;
+      out->not_modified++;
     }
   } else {
     set_str(&j->u_error, so.reason, &fail);
@@ -327,7 +336,7 @@ static void handle_fetch(struct feedscan *fs, const wsp_fetch_result *r)
       set_str(&j->u_paused, so.reason, &fail);
     if (so.disabled)
       set_str(&j->u_disabled, so.reason, &fail);
-    fs->st->failed++;
+    out->failed++;
   }
   if (fail) { /* cannot record the outcome: refetch next time */
     j->done = 0;
@@ -435,6 +444,10 @@ static void on_fetched(void *ud, const wsp_fetch_result *r)
 
   if (fs->fetch_rc != WSP_OK)
     return;
+  if (r->rc != WSP_OK || r->status < 200 || r->status >= 300) {
+    handle_fetch(fs, r, &fs->fetch_outcomes); /* nothing to parse */
+    return;
+  }
   if (!(d = fetched_copy(r))) {
     fs->fetch_rc = wsp_err_set(&fs->fetch_err, WSP_NOMEM, "feeds: %s",
                                wsp_strerror(WSP_NOMEM));
@@ -508,7 +521,7 @@ static wsp_rc feedscan_next(void *ud, wsp_post **post, wsp_err *err)
         *err = fs->fetch_err;
       return fs->fetch_rc == WSP_NOMEM ? WSP_NOMEM : WSP_IO;
     }
-    handle_fetch(fs, &d->r);
+    handle_fetch(fs, &d->r, &fs->read_outcomes);
     budget_release(fs, d->size);
     wsp_free(d);
   }
@@ -607,6 +620,10 @@ wsp_rc wsp_feedscan_round(wsp_scanner *sc, wsp_store *store,
     } else {
       rc = wsp_pipeline_run(&ops, &fs, o->jobs, &st->posts, err);
       fetch_thread_stop(&fs, fetch_thread);
+      st->fetched = fs.fetch_outcomes.fetched + fs.read_outcomes.fetched;
+      st->not_modified =
+          fs.fetch_outcomes.not_modified + fs.read_outcomes.not_modified;
+      st->failed = fs.fetch_outcomes.failed + fs.read_outcomes.failed;
     }
     wsp_queue_free(fs.docs);
     fs.docs = NULL;

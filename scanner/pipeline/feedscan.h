@@ -2,11 +2,14 @@
 ** what changed and run the posts through the same scan and store stages as
 ** `waspada ingest` (pipeline/stages.h).
 **
-** One round = one pipeline run. The reader of the pipeline (the calling
-** thread) owns the fetcher (libcurl multi: one thread, see
-** fetch/fetcher.h): its next() drives the transfers, parses each finished
-** document (parse/feed.h) and hands the posts out one by one. Scan workers
-** and the single writer thread are the pipeline's.
+** One round = one pipeline run. A fetch thread owns the fetcher (libcurl
+** multi: one thread, see fetch/fetcher.h) and keeps transfers going; it
+** settles fetches without a document (304, failures) itself and copies
+** each fetched document over a bounded queue to the reader of the pipeline
+** (the calling thread), whose next() parses it (parse/feed.h) and hands the
+** posts out one by one. Scan workers and the single writer thread are the
+** pipeline's. on_fetch is called from the fetch thread or the reader (one
+** call per feed; it must be thread-safe).
 **
 ** Feed state and the store: during a round only the pipeline's writer uses
 ** the store connection. Each fetch outcome (validators, cursor, schedule,
@@ -19,7 +22,7 @@
 ** requested keeps its old state for the same reason.
 **
 ** Threading: wsp_feedscan_round runs in the calling thread (reader) and
-** starts the workers and writer itself. */
+** starts the fetch thread, the workers and the writer itself. */
 #ifndef WSP_PIPELINE_FEEDSCAN_H
 #define WSP_PIPELINE_FEEDSCAN_H
 
@@ -51,7 +54,8 @@ typedef struct wsp_feedscan_opts {
   int all;        /* every enabled feed, ignoring the schedule */
   unsigned jobs;  /* scan workers; 0: number of CPUs */
   unsigned batch; /* posts per transaction; 0: default */
-  void (*on_fetch)(void *ud, const wsp_feedscan_event *ev); /* may be NULL */
+  void (*on_fetch)(void *ud,
+                   const wsp_feedscan_event *ev);  /* thread-safe; or NULL */
   void (*on_error)(void *ud, const char *message); /* bad post; thread-safe */
   void *ud;
 } wsp_feedscan_opts;
