@@ -19,6 +19,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #define POLL_MS 250
 #define DOC_QUEUE 256
@@ -464,6 +465,7 @@ static void *fetch_main(void *arg)
   struct feedscan *fs = arg;
   wsp_err err;
 
+  prctl(PR_SET_NAME, "wsp-fetch");
   while (fs->fetch_rc == WSP_OK && !atomic_load(&fs->aborted) &&
          !wsp_pipeline_stop_requested() && wsp_fetcher_pending(fs->fetcher)) {
     err.msg[0] = '\0';

@@ -7,6 +7,7 @@
 #include "core/timeutil.h"
 
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
@@ -70,6 +71,7 @@ static void *worker_main(void *arg)
 {
   struct worker *w = arg;
   struct run *r = w->run;
+  prctl(PR_SET_NAME, "wsp-scan"); /* as top -H and perf show it */
   void *state = NULL, *item, *result;
   wsp_err err;
   wsp_rc rc;
@@ -105,6 +107,7 @@ static void *writer_main(void *arg)
 {
   struct run *r = arg;
   unsigned batch = r->ops->batch ? r->ops->batch : 2000, pending = 0;
+  prctl(PR_SET_NAME, "wsp-writer");
   int failed = 0;
   void *item;
   wsp_err err;
