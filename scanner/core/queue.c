@@ -89,11 +89,13 @@ wsp_rc wsp_queue_pop(wsp_queue *q, void **item)
   return WSP_OK;
 }
 
-wsp_rc wsp_queue_pop_timed(wsp_queue *q, void **item, long timeout_ms)
+wsp_rc wsp_queue_pop_many_timed(wsp_queue *q, void **items, size_t max,
+                                long timeout_ms, size_t *n)
 {
   struct timespec deadline;
   int err = 0;
 
+  *n = 0;
   clock_gettime(CLOCK_REALTIME, &deadline);
   deadline.tv_sec += timeout_ms / 1000;
   deadline.tv_nsec += (timeout_ms % 1000) * 1000000L;
@@ -109,9 +111,23 @@ wsp_rc wsp_queue_pop_timed(wsp_queue *q, void **item, long timeout_ms)
     pthread_mutex_unlock(&q->lock);
     return closed ? WSP_CLOSED : WSP_TIMEOUT;
   }
-  queue_take(q, item);
+  while (*n < max && q->len > 0) {
+    items[(*n)++] = q->ring[q->head];
+    q->head = (q->head + 1) % q->cap;
+    q->len--;
+  }
+  if (*n > 1)
+    pthread_cond_broadcast(&q->not_full); /* room for several producers */
+  else
+    pthread_cond_signal(&q->not_full);
   pthread_mutex_unlock(&q->lock);
   return WSP_OK;
+}
+
+wsp_rc wsp_queue_pop_timed(wsp_queue *q, void **item, long timeout_ms)
+{
+  size_t n;
+  return wsp_queue_pop_many_timed(q, item, 1, timeout_ms, &n);
 }
 
 void wsp_queue_close(wsp_queue *q)

@@ -37,6 +37,11 @@ wsp_rc wsp_queue_push(wsp_queue *q, void *item);
 wsp_rc wsp_queue_pop(wsp_queue *q, void **item);
 /* Like pop but waits at most timeout_ms; WSP_TIMEOUT if nothing came. */
 wsp_rc wsp_queue_pop_timed(wsp_queue *q, void **item, long timeout_ms);
+/* Like pop_timed but takes up to max (>= 1) items at once, oldest first,
+** into items[0..*n): one lock and one wakeup for a backlog instead of one
+** per item. WSP_OK with *n >= 1, WSP_TIMEOUT or WSP_CLOSED with *n == 0. */
+wsp_rc wsp_queue_pop_many_timed(wsp_queue *q, void **items, size_t max,
+                                long timeout_ms, size_t *n);
 
 /* Close the queue (idempotent) and wake every waiter. */
 void wsp_queue_close(wsp_queue *q);

@@ -71,11 +71,11 @@ static void *worker_main(void *arg)
 {
   struct worker *w = arg;
   struct run *r = w->run;
-  prctl(PR_SET_NAME, "wsp-scan"); /* as top -H and perf show it */
   void *state = NULL, *item, *result;
   wsp_err err;
   wsp_rc rc;
 
+  prctl(PR_SET_NAME, "wsp-scan"); /* as top -H and perf show it */
   err.msg[0] = '\0';
   rc = r->ops->worker_init ? r->ops->worker_init(r->ud, &state, &err) : WSP_OK;
   if (rc != WSP_OK) {
@@ -107,40 +107,45 @@ static void *writer_main(void *arg)
 {
   struct run *r = arg;
   unsigned batch = r->ops->batch ? r->ops->batch : 2000, pending = 0;
-  prctl(PR_SET_NAME, "wsp-writer");
   int failed = 0;
-  void *item;
+  void *items[WSP_PIPELINE_WRITER_TAKE];
+  size_t n;
   wsp_err err;
   wsp_rc rc;
 
+  prctl(PR_SET_NAME, "wsp-writer");
   for (;;) {
-    rc = wsp_queue_pop_timed(r->out, &item, FLUSH_IDLE_MS);
-    if (rc == WSP_TIMEOUT || rc == WSP_CLOSED || pending >= batch) {
-      if (pending && !failed) {
-        err.msg[0] = '\0';
-        wsp_rc frc = r->ops->flush(r->ud, &err);
-        if (frc != WSP_OK) {
-          set_fatal(r, frc, &err);
-          failed = 1;
+    rc = wsp_queue_pop_many_timed(r->out, items, WSP_PIPELINE_WRITER_TAKE,
+                                  FLUSH_IDLE_MS, &n);
+    for (size_t i = 0; i <= n; i++) {
+      /* commit when the batch is full, when the input pauses, at the end */
+      if (pending && (i == n ? rc != WSP_OK : pending >= batch)) {
+        if (!failed) {
+          err.msg[0] = '\0';
+          wsp_rc frc = r->ops->flush(r->ud, &err);
+          if (frc != WSP_OK) {
+            set_fatal(r, frc, &err);
+            failed = 1;
+          }
         }
+        pending = 0;
       }
-      pending = 0;
-      if (rc == WSP_CLOSED)
+      if (i == n)
         break;
-      if (rc == WSP_TIMEOUT)
+      if (failed) {
+        r->ops->discard(items[i]);
         continue;
+      }
+      err.msg[0] = '\0';
+      wsp_rc wrc = r->ops->write(r->ud, items[i], r->st, &err);
+      pending++;
+      if (wrc != WSP_OK) {
+        set_fatal(r, wrc, &err);
+        failed = 1;
+      }
     }
-    if (failed) {
-      r->ops->discard(item);
-      continue;
-    }
-    err.msg[0] = '\0';
-    rc = r->ops->write(r->ud, item, r->st, &err);
-    pending++;
-    if (rc != WSP_OK) {
-      set_fatal(r, rc, &err);
-      failed = 1;
-    }
+    if (rc == WSP_CLOSED)
+      break;
   }
   return NULL;
 }

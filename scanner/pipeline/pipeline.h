@@ -23,6 +23,9 @@
 #ifndef WSP_PIPELINE_PIPELINE_H
 #define WSP_PIPELINE_PIPELINE_H
 
+/* Results the writer takes from its queue at once (one lock, one wakeup). */
+#define WSP_PIPELINE_WRITER_TAKE 32
+
 #include "core/error.h"
 #include "parse/post.h"
 

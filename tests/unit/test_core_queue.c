@@ -45,6 +45,34 @@ struct shared {
   unsigned char *seen;
 };
 
+/* Taking several at once: oldest first, at most max; then timeout when
+** empty, and closed at the end. */
+static void pop_many_takes_a_backlog_in_order(void **state)
+{
+  wsp_queue *q;
+  void *items[3];
+  size_t n;
+  (void)state;
+  assert_int_equal(wsp_queue_new(5, &q), WSP_OK);
+  for (intptr_t i = 1; i <= 5; i++)
+    assert_int_equal(wsp_queue_push(q, (void *)i), WSP_OK);
+  assert_int_equal(wsp_queue_pop_many_timed(q, items, 3, 10, &n), WSP_OK);
+  assert_int_equal(n, 3);
+  for (intptr_t i = 0; i < 3; i++)
+    assert_ptr_equal(items[i], (void *)(i + 1));
+  assert_int_equal(wsp_queue_len(q), 2);
+  assert_int_equal(wsp_queue_pop_many_timed(q, items, 3, 10, &n), WSP_OK);
+  assert_int_equal(n, 2);
+  assert_ptr_equal(items[0], (void *)4);
+  assert_ptr_equal(items[1], (void *)5);
+  assert_int_equal(wsp_queue_pop_many_timed(q, items, 3, 10, &n), WSP_TIMEOUT);
+  assert_int_equal(n, 0);
+  wsp_queue_close(q);
+  assert_int_equal(wsp_queue_pop_many_timed(q, items, 3, 10, &n), WSP_CLOSED);
+  assert_int_equal(n, 0);
+  wsp_queue_free(q);
+}
+
 static void *producer(void *arg)
 {
   struct shared *s = arg;
@@ -193,6 +221,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(fifo_and_capacity),
+      cmocka_unit_test(pop_many_takes_a_backlog_in_order),
       cmocka_unit_test(contention_delivers_everything_once),
       cmocka_unit_test(close_wakes_blocked_consumers),
       cmocka_unit_test(close_wakes_blocked_producers_and_keeps_items),
