@@ -620,7 +620,9 @@ wsp_rc wsp_feedscan_round(wsp_scanner *sc, wsp_store *store,
     } else if (pthread_create(&fetch_thread, NULL, fetch_main, &fs) != 0) {
       rc = wsp_err_set(err, WSP_INTERNAL, "cannot start the fetch thread");
     } else {
-      rc = wsp_pipeline_run(&ops, &fs, o->jobs, &st->posts, err);
+      unsigned cpus = wsp_pipeline_cpus();
+      unsigned jobs = o->jobs ? o->jobs : cpus > 1 ? cpus - 1 : 1;
+      rc = wsp_pipeline_run(&ops, &fs, jobs, &st->posts, err);
       fetch_thread_stop(&fs, fetch_thread);
       st->fetched = fs.fetch_outcomes.fetched + fs.read_outcomes.fetched;
       st->not_modified =

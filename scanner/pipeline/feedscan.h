@@ -52,7 +52,8 @@ typedef struct wsp_feedscan_opts {
   wsp_fetch_opts fetch;
   wsp_sched_opts sched;
   int all;        /* every enabled feed, ignoring the schedule */
-  unsigned jobs;  /* scan workers; 0: number of CPUs */
+  unsigned jobs;  /* scan workers; 0: CPUs - 1 (the fetch thread and the
+                     reader keep about one CPU busy), at least 1 */
   unsigned batch; /* posts per transaction; 0: default */
   void (*on_fetch)(void *ud,
                    const wsp_feedscan_event *ev);  /* thread-safe; or NULL */

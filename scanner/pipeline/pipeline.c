@@ -150,7 +150,7 @@ static void *writer_main(void *arg)
   return NULL;
 }
 
-static unsigned default_jobs(void)
+unsigned wsp_pipeline_cpus(void)
 {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n < 1                       ? 1
@@ -184,7 +184,7 @@ wsp_rc wsp_pipeline_run(const wsp_pipeline_ops *ops, void *ud, unsigned jobs,
 
   wsp_pipeline_stats_reset(st);
   if (jobs == 0)
-    jobs = default_jobs();
+    jobs = wsp_pipeline_cpus();
   if (jobs > WSP_PIPELINE_MAX_JOBS)
     jobs = WSP_PIPELINE_MAX_JOBS;
   pthread_mutex_init(&r.lock, NULL);

@@ -67,6 +67,9 @@ typedef struct wsp_pipeline_ops {
   unsigned batch; /* writes per flush; 0: 2000 */
 } wsp_pipeline_ops;
 
+/* Online CPUs (at least 1): the default number of scan workers. */
+unsigned wsp_pipeline_cpus(void);
+
 /* Run to the end of the input with `jobs` scan workers (0: number of
 ** online CPUs). Returns WSP_OK, WSP_INTERRUPTED (stop requested), or the
 ** writer's or a worker's fatal error (detail in err). st is zeroed first. */
