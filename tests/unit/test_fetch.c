@@ -271,6 +271,14 @@ static void test_feedlist_errors(void **state)
   assert_non_null(strstr(err.msg, "nested deeper"));
 }
 
+/* Both NULL or both the same string. */
+static void same_str(size_t i, const char *field, const char *a, const char *b)
+{
+  if ((a || b) && (!a || !b || strcmp(a, b)))
+    fail_msg("feed %zu: %s '%s' != '%s'", i, field, a ? a : "(null)",
+             b ? b : "(null)");
+}
+
 static void test_feedlist_roundtrip(void **state)
 {
   (void)state;
@@ -308,18 +316,18 @@ static void test_feedlist_roundtrip(void **state)
   assert_string_equal(wsp_feedlist_title(m), wsp_feedlist_title(l));
   for (size_t i = 0; i < wsp_feedlist_count(l); i++) {
     const wsp_feed *a = wsp_feedlist_get(l, i), *b = wsp_feedlist_get(m, i);
-#define SAME(field)                                                            \
-  if ((a->field || b->field) &&                                                \
-      (!a->field || !b->field || strcmp(a->field, b->field)))                  \
-    fail_msg("feed %zu: " #field " '%s' != '%s'", i,                           \
-             a->field ? a->field : "(null)", b->field ? b->field : "(null)");
-    SAME(name)
-    SAME(title)
-    SAME(url)
-    SAME(html_url) SAME(category) SAME(group) SAME(kind) SAME(user_agent)
-        SAME(headers)
+#define SAME(field) same_str(i, #field, a->field, b->field)
+    SAME(name);
+    SAME(title);
+    SAME(url);
+    SAME(html_url);
+    SAME(category);
+    SAME(group);
+    SAME(kind);
+    SAME(user_agent);
+    SAME(headers);
 #undef SAME
-            assert_int_equal(a->interval, b->interval);
+    assert_int_equal(a->interval, b->interval);
     assert_int_equal(a->enabled, b->enabled);
   }
   /* saving the reloaded list gives the same bytes */
