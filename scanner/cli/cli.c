@@ -4,7 +4,9 @@
 
 #include "core/log.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -33,6 +35,22 @@ int wsp_cli_usage_error(const wsp_cli *cli, const char *fmt, ...)
   else
     fprintf(stderr, "%s: %s (see '%s --help')\n", cli->prog, msg, cli->prog);
   return WSP_EXIT_USAGE;
+}
+
+int wsp_cli_parse_uint(const wsp_cli *cli, const char *opt, const char *arg,
+                       unsigned min, unsigned max, unsigned *out)
+{
+  char *end;
+  unsigned long v;
+  errno = 0;
+  v = strtoul(arg, &end, 10);
+  if (!*arg || *end || errno || v < min || v > max || arg[0] == '-') {
+    wsp_cli_usage_error(cli, "%s: expected a number from %u to %u, got '%s'",
+                        opt, min, max, arg);
+    return -1;
+  }
+  *out = (unsigned)v;
+  return 0;
 }
 
 int wsp_cli_fail(const wsp_cli *cli, int code, const char *fmt, ...)

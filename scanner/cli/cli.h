@@ -47,6 +47,11 @@ int wsp_cli_getopt(wsp_cli *cli, int argc, char **argv, const char *shortopts,
 int wsp_cli_usage_error(const wsp_cli *cli, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Read a whole decimal number in [min, max] from an option's argument; on
+** anything else print a usage error naming opt and return -1. */
+int wsp_cli_parse_uint(const wsp_cli *cli, const char *opt, const char *arg,
+                       unsigned min, unsigned max, unsigned *out);
+
 /* Print "waspada CMD: MESSAGE" to stderr (an input or runtime error, no
 ** hint); returns code. */
 int wsp_cli_fail(const wsp_cli *cli, int code, const char *fmt, ...)

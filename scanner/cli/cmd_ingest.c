@@ -110,22 +110,6 @@ static void install_signals(void)
   sigaction(SIGTERM, &sa, NULL);
 }
 
-static int parse_uint(const wsp_cli *cli, const char *opt, const char *arg,
-                      unsigned min, unsigned max, unsigned *out)
-{
-  char *end;
-  unsigned long v;
-  errno = 0;
-  v = strtoul(arg, &end, 10);
-  if (!*arg || *end || errno || v < min || v > max || arg[0] == '-') {
-    wsp_cli_usage_error(cli, "%s: expected a number from %u to %u, got '%s'",
-                        opt, min, max, arg);
-    return -1;
-  }
-  *out = (unsigned)v;
-  return 0;
-}
-
 int wsp_cmd_ingest(wsp_cli *cli, int argc, char **argv)
 {
   static const struct option opts[] = {
@@ -168,11 +152,11 @@ int wsp_cmd_ingest(wsp_cli *cli, int argc, char **argv)
       break;
     case 'j':
     case OPT_JOBS:
-      if (parse_uint(cli, "--jobs", optarg, 1, 256, &io.jobs))
+      if (wsp_cli_parse_uint(cli, "--jobs", optarg, 1, 256, &io.jobs))
         return WSP_EXIT_USAGE;
       break;
     case OPT_BATCH:
-      if (parse_uint(cli, "--batch", optarg, 1, 1000000, &io.batch))
+      if (wsp_cli_parse_uint(cli, "--batch", optarg, 1, 1000000, &io.batch))
         return WSP_EXIT_USAGE;
       break;
     case OPT_SOURCE:

@@ -11,7 +11,6 @@
 #include "pipeline/feedscan.h"
 #include "store/store.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -216,17 +215,10 @@ int wsp_cmd_scan(wsp_cli *cli, int argc, char **argv)
       fo.all = 1;
       break;
     case 'j':
-    case OPT_JOBS: {
-      char *end;
-      long v;
-      errno = 0;
-      v = strtol(optarg, &end, 10);
-      if (!*optarg || *end || errno || v < 1 || v > 256)
-        return wsp_cli_usage_error(
-            cli, "--jobs: expected a number from 1 to 256, got '%s'", optarg);
-      fo.jobs = (unsigned)v;
+    case OPT_JOBS:
+      if (wsp_cli_parse_uint(cli, "--jobs", optarg, 1, 256, &fo.jobs))
+        return WSP_EXIT_USAGE;
       break;
-    }
     default:
       return WSP_EXIT_USAGE;
     }
