@@ -67,12 +67,12 @@ wsp_rc wsp_queue_push(wsp_queue *q, void *item)
   return WSP_OK;
 }
 
+/* Remove the oldest item (the caller holds the lock and wakes producers). */
 static void queue_take(wsp_queue *q, void **item)
 {
   *item = q->ring[q->head];
   q->head = (q->head + 1) % q->cap;
   q->len--;
-  pthread_cond_signal(&q->not_full);
 }
 
 wsp_rc wsp_queue_pop(wsp_queue *q, void **item)
@@ -85,6 +85,7 @@ wsp_rc wsp_queue_pop(wsp_queue *q, void **item)
     return WSP_CLOSED;
   }
   queue_take(q, item);
+  pthread_cond_signal(&q->not_full);
   pthread_mutex_unlock(&q->lock);
   return WSP_OK;
 }
@@ -111,11 +112,8 @@ wsp_rc wsp_queue_pop_many_timed(wsp_queue *q, void **items, size_t max,
     pthread_mutex_unlock(&q->lock);
     return closed ? WSP_CLOSED : WSP_TIMEOUT;
   }
-  while (*n < max && q->len > 0) {
-    items[(*n)++] = q->ring[q->head];
-    q->head = (q->head + 1) % q->cap;
-    q->len--;
-  }
+  while (*n < max && q->len > 0)
+    queue_take(q, &items[(*n)++]);
   if (*n > 1)
     pthread_cond_broadcast(&q->not_full); /* room for several producers */
   else

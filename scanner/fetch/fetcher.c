@@ -23,7 +23,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,7 +103,6 @@ struct wsp_fetcher {
   CURL **spare;
   size_t n_spare;
   int epfd;          /* sockets libcurl asked us to watch */
-  int wakefd;        /* eventfd: wsp_fetcher_wakeup */
   uint64_t timer_ns; /* libcurl's next timeout (monotonic), 0: none */
   struct xfer *run;  /* transfers attached to the multi handle */
   size_t queued, running;
@@ -434,7 +432,7 @@ wsp_rc wsp_fetcher_new(const wsp_fetch_opts *o, wsp_fetcher **out, wsp_err *err)
   *out = NULL;
   if (!f)
     return WSP_NOMEM;
-  f->epfd = f->wakefd = -1;
+  f->epfd = -1;
   if (o)
     f->o = *o;
   else
@@ -467,14 +465,10 @@ wsp_rc wsp_fetcher_new(const wsp_fetch_opts *o, wsp_fetcher **out, wsp_err *err)
   /* Transfers at once are limited by start_ready, not by capping open
   ** connections: that cap counts idle ones too, so with more hosts than
   ** max_total / per_host libcurl closed a kept-alive connection for every
-  ** new transfer (5,000 connects for 10,000 feeds on 50 hosts, 300 with
+  ** new transfer (5,000 connects for 10,000 feeds on 50 hosts, 100 with
   ** it lifted). The cache keeps IDLE_CONNECTIONS_PER_SLOT idle per slot. */
   curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, f->o.max_per_host);
-  if ((f->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
-      (f->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0 ||
-      epoll_ctl(f->epfd, EPOLL_CTL_ADD, f->wakefd,
-                &(struct epoll_event){.events = EPOLLIN,
-                                      .data.fd = f->wakefd}) != 0) {
+  if ((f->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
     wsp_err_set(err, WSP_FETCH, "cannot watch sockets: %s", strerror(errno));
     wsp_fetcher_free(f);
     return WSP_FETCH;
@@ -528,8 +522,6 @@ void wsp_fetcher_free(wsp_fetcher *f)
   wsp_free(f->spare);
   if (f->epfd >= 0)
     close(f->epfd);
-  if (f->wakefd >= 0)
-    close(f->wakefd);
   wsp_free(f->user_agent);
   wsp_free(f);
 }
@@ -585,14 +577,6 @@ wsp_rc wsp_fetcher_add(wsp_fetcher *f, const wsp_fetch_req *req)
 size_t wsp_fetcher_pending(const wsp_fetcher *f)
 {
   return f->queued + f->running;
-}
-
-void wsp_fetcher_wakeup(wsp_fetcher *f)
-{
-  uint64_t one = 1;
-  if (f && f->wakefd >= 0 && write(f->wakefd, &one, sizeof(one)) < 0) {
-    /* the counter is already nonzero (EAGAIN): the wakeup is pending */
-  }
 }
 
 /* A 429 or 503 with Retry-After holds every request to that host back for
@@ -837,13 +821,6 @@ wsp_rc wsp_fetcher_run(wsp_fetcher *f, long wait_ms, wsp_fetch_done_fn done,
     int mask = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
                (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
                (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
-    if (ev[i].data.fd == f->wakefd) {
-      uint64_t v;
-      if (read(f->wakefd, &v, sizeof(v)) < 0) {
-        /* nothing pending: another read took it */
-      }
-      continue;
-    }
     if ((mc = curl_multi_socket_action(f->multi, ev[i].data.fd, mask,
                                        &still)) != CURLM_OK)
       goto fail;

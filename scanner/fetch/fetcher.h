@@ -19,7 +19,7 @@
 **
 ** Threading: a wsp_fetcher and every curl handle in it belong to the one
 ** thread that calls wsp_fetcher_add/run (libcurl: never one handle from two
-** threads); only wsp_fetcher_wakeup may be called from another thread.
+** threads).
 ** Call wsp_fetcher_global_init once before any thread starts. */
 #ifndef WSP_FETCH_FETCHER_H
 #define WSP_FETCH_FETCHER_H
@@ -104,9 +104,5 @@ size_t wsp_fetcher_pending(const wsp_fetcher *f);
 ** WSP_FETCH (libcurl multi failure: detail in err). */
 wsp_rc wsp_fetcher_run(wsp_fetcher *f, long wait_ms, wsp_fetch_done_fn done,
                        void *ud, wsp_err *err);
-
-/* Make a wsp_fetcher_run waiting in another thread return early.
-** Thread-safe and async-signal-unsafe. */
-void wsp_fetcher_wakeup(wsp_fetcher *f);
 
 #endif
