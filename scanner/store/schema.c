@@ -101,6 +101,12 @@ static const char *const migrations[] = {
     "ALTER TABLE sources ADD COLUMN last_status INTEGER;"
     "ALTER TABLE sources ADD COLUMN last_ok INTEGER;"
     "ALTER TABLE sources ADD COLUMN items INTEGER NOT NULL DEFAULT 0;",
+
+    /* 4: new posts reach posts_fts at commit, one statement per transaction
+    ** (store.c, fts_index_pending), not through a trigger per post: FTS5
+    ** flushes its pending terms to a new segment at every statement
+    ** savepoint, so the trigger wrote (and merged) a segment per post */
+    "DROP TRIGGER posts_fts_ins;",
 };
 
 int wsp_store_schema_version(void)

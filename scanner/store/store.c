@@ -43,6 +43,9 @@
                " start, end) VALUES(?1, ?2, ?3, ?4, ?5, ?6)")                  \
   X(ENTITY_ADD, "INSERT INTO entities(post_id, kind, value, start, end)"       \
                 " VALUES(?1, ?2, ?3, ?4, ?5)")                                 \
+  X(FTS_INDEX, "INSERT INTO posts_fts(rowid, text, title)"                     \
+               " SELECT id, text, coalesce(title, '') FROM posts"              \
+               " WHERE id >= ?1")                                              \
   X(SEEN_HAS, "SELECT 1 FROM seen WHERE key = ?2 AND source_id ="              \
               " (SELECT id FROM sources WHERE name = ?1)")                     \
   X(SP_BEGIN, "SAVEPOINT put")                                                 \
@@ -80,6 +83,9 @@ struct wsp_store {
   int in_txn;
   struct count *counts; /* pending in the open transaction */
   size_t n_counts, cap_counts;
+  /* the first post added in the open transaction and not yet in
+  ** posts_fts (schema version 4 on; 0: none); posts get increasing ids */
+  int64_t fts_from;
   /* one-entry cache of the last source looked up */
   char *last_source;
   int64_t last_source_id;
@@ -249,6 +255,7 @@ wsp_rc wsp_store_open_at(const char *path, int upto, wsp_store **out,
 }
 
 static wsp_rc counts_flush(wsp_store *s, wsp_err *err);
+static wsp_rc fts_index_pending(wsp_store *s, wsp_err *err);
 
 void wsp_store_free(wsp_store *s)
 {
@@ -285,6 +292,7 @@ wsp_rc wsp_store_begin(wsp_store *s, wsp_err *err)
     return store_fail(s, err, "begin transaction");
   s->in_txn = 1;
   s->n_counts = 0;
+  s->fts_from = 0;
   return WSP_OK;
 }
 
@@ -293,7 +301,8 @@ wsp_rc wsp_store_commit(wsp_store *s, wsp_err *err)
   wsp_rc rc;
   if (!s->in_txn)
     return WSP_OK;
-  if ((rc = counts_flush(s, err)) != WSP_OK) {
+  if ((rc = counts_flush(s, err)) != WSP_OK ||
+      (rc = fts_index_pending(s, err)) != WSP_OK) {
     wsp_store_rollback(s);
     return rc;
   }
@@ -302,6 +311,7 @@ wsp_rc wsp_store_commit(wsp_store *s, wsp_err *err)
     if (sqlite3_get_autocommit(s->db)) { /* SQLite rolled the batch back */
       s->in_txn = 0;
       s->n_counts = 0;
+      s->fts_from = 0;
       source_forget(s);
     }
     return rc;
@@ -316,6 +326,7 @@ wsp_rc wsp_store_rollback(wsp_store *s)
     return WSP_OK;
   s->in_txn = 0;
   s->n_counts = 0;
+  s->fts_from = 0;
   source_forget(s); /* the source may have been added in this transaction */
   return sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK
              ? WSP_OK
@@ -465,6 +476,8 @@ static wsp_rc add_post(wsp_store *s, int64_t src, const wsp_store_post *p,
   if (!step_done(st))
     return store_fail(s, err, "adding post");
   *id = sqlite3_last_insert_rowid(s->db);
+  if (s->version >= 4 && !s->fts_from)
+    s->fts_from = *id;
 
   for (size_t i = 0; i < p->n_matches; i++) {
     const wsp_store_match *m = &p->matches[i];
@@ -504,6 +517,23 @@ static wsp_rc count_write(wsp_store *s, const struct count *c, wsp_err *err)
   sqlite3_bind_int64(st, 3, c->scanned);
   sqlite3_bind_int64(st, 4, c->flagged);
   return step_done(st) ? WSP_OK : store_fail(s, err, "counting posts");
+}
+
+/* Index the posts added since fts_from in posts_fts: one statement, so
+** FTS5 writes one segment for the whole transaction. A post rolled back
+** to its savepoint frees its id for the next one, hence ">=". */
+static wsp_rc fts_index_pending(wsp_store *s, wsp_err *err)
+{
+  sqlite3_stmt *st;
+  if (!s->fts_from)
+    return WSP_OK;
+  if (!(st = stmt_get(s, STMT_FTS_INDEX)))
+    return store_fail(s, err, "indexing posts for search");
+  sqlite3_bind_int64(st, 1, s->fts_from);
+  if (!step_done(st))
+    return store_fail(s, err, "indexing posts for search");
+  s->fts_from = 0;
+  return WSP_OK;
 }
 
 static wsp_rc counts_flush(wsp_store *s, wsp_err *err)
@@ -629,10 +659,14 @@ wsp_rc wsp_store_put(wsp_store *s, const wsp_store_post *p,
   if (!(st = stmt_get(s, STMT_SP_BEGIN)) || !step_done(st))
     return store_fail(s, err, "savepoint");
   rc = store_put(s, p, result, post_id, err);
+  if (rc == WSP_OK && !s->in_txn) /* the savepoint is the transaction */
+    rc = fts_index_pending(s, err);
   if (rc != WSP_OK) {
     if ((st = stmt_get(s, STMT_SP_ROLLBACK)))
       step_done(st);
     source_forget(s);
+    if (!s->in_txn)
+      s->fts_from = 0;
   }
   if (!(st = stmt_get(s, STMT_SP_RELEASE)) || !step_done(st))
     return rc != WSP_OK ? rc : store_fail(s, err, "release savepoint");

@@ -212,6 +212,69 @@ static void counters_follow_the_transaction(void **state)
                    11);
 }
 
+/* posts_fts is filled at commit, one statement per transaction: a post
+** rolled back to its savepoint (a bad match row) is not indexed and its
+** id goes to the next post, a rolled back transaction indexes nothing,
+** a put outside a transaction is indexed at once, and FTS5's own
+** integrity check agrees with the posts table. */
+static void search_index_follows_the_transaction(void **state)
+{
+  wsp_store *s;
+  wsp_err err;
+  wsp_put_result r;
+  int64_t id_bad = 0, id_next = 0;
+  static const wsp_store_match bad[] = {{NULL, 1, "x", 0, 1}};
+  (void)state;
+  assert_int_equal(wsp_store_open(path, 0, &s, &err), WSP_OK);
+  assert_int_equal(wsp_store_begin(s, &err), WSP_OK);
+  wsp_store_post a = post("src:a", "a1", "alpha kamboja", "fa", 1);
+  assert_int_equal(wsp_store_put(s, &a, &r, NULL, &err), WSP_OK);
+  wsp_store_post b = post("src:a", "b1", "beta kamboja", "fb", 1);
+  b.matches = bad;
+  assert_int_equal(wsp_store_put(s, &b, &r, &id_bad, &err), WSP_STORE);
+  wsp_store_post c = post("src:a", "c1", "gamma kamboja", "fc", 1);
+  assert_int_equal(wsp_store_put(s, &c, &r, &id_next, &err), WSP_OK);
+  assert_int_equal(wsp_store_commit(s, &err), WSP_OK);
+  assert_int_equal(wsp_store_begin(s, &err), WSP_OK);
+  wsp_store_post d = post("src:a", "d1", "delta kamboja", "fd", 1);
+  assert_int_equal(wsp_store_put(s, &d, &r, NULL, &err), WSP_OK);
+  assert_int_equal(wsp_store_rollback(s), WSP_OK);
+  wsp_store_post e = post("src:b", "e1", "epsilon kamboja", "fe", 1);
+  assert_int_equal(wsp_store_put(s, &e, &r, NULL, &err), WSP_OK);
+  wsp_store_free(s);
+
+  assert_int_equal(count_rows("SELECT count(*) FROM posts"), 3);
+  assert_int_equal(count_rows("SELECT count(*) FROM posts_fts WHERE "
+                              "posts_fts MATCH 'kamboja'"),
+                   3);
+  assert_int_equal(count_rows("SELECT count(*) FROM posts_fts WHERE "
+                              "posts_fts MATCH 'beta OR delta'"),
+                   0);
+  assert_int_equal(count_rows("SELECT count(*) FROM posts_fts WHERE "
+                              "posts_fts MATCH 'gamma'"),
+                   1);
+  assert_int_equal(count_rows("SELECT count(*) FROM posts_fts WHERE "
+                              "posts_fts MATCH 'epsilon'"),
+                   1);
+  /* the id of the rolled-back post went to the next one */
+  assert_int_equal(count_rows("SELECT id FROM posts WHERE ext_id = 'c1'"), 2);
+  assert_int_equal(count_rows("SELECT count(*) FROM (SELECT 1 FROM posts_fts"
+                              " WHERE posts_fts MATCH 'gamma' AND rowid = 2)"),
+                   1);
+  assert_int_equal(
+      count_rows("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+                 " AND name = 'posts_fts_ins'"),
+      0);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db,
+                                "INSERT INTO posts_fts(posts_fts, rank)"
+                                " VALUES('integrity-check', 1)",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(db);
+}
+
 static void migrates_from_version_1(void **state)
 {
   wsp_store *s;
@@ -432,6 +495,8 @@ int main(void)
                                       teardown),
       cmocka_unit_test_setup_teardown(counters_follow_the_transaction, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(search_index_follows_the_transaction,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(migrates_from_version_1, setup, teardown),
       cmocka_unit_test_setup_teardown(refuses_newer_schema, setup, teardown),
       cmocka_unit_test_setup_teardown(reviews_are_append_only, setup, teardown),
