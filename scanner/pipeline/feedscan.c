@@ -22,7 +22,12 @@
 #include <sys/prctl.h>
 
 #define POLL_MS 250
-#define DOC_QUEUE 256
+/* Documents the fetch thread may hold ready for the reader. The byte budget
+** is the real bound; the count is high so that small feeds do not stop the
+** fetch thread early: with 256, a cold pass over 10,000 1 KB feeds stalled
+** the network behind the reader, and a host with slow feeds finished last,
+** alone (cold pass wall 2.8-2.9 s -> 2.3-2.5 s). */
+#define DOC_QUEUE 8192
 #define DOC_BUDGET (64u << 20)
 
 /* A finished fetch copied out of the fetcher: r's strings point into the
