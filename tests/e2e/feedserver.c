@@ -22,6 +22,10 @@
 **                    hash of I spread over all hosts, 2% answer slowly
 **                    (300 ms), 2% answer 500 and 10% have a new item on
 **                    every request
+**   /real/I          the realistic benchmark mix: 10-90 ms of server time
+**                    on every answer, 2% take 1 s, 2% answer 500, 10% have
+**                    a new item on every request; ten items of about 55
+**                    words, one in twenty a scam ad
 ** Usage: feedserver DIR [ADDR...]   (default 127.0.0.1). Binds each
 ** address on an ephemeral port and prints "ADDR PORT" per line on stdout,
 ** then serves until SIGTERM (or end of file on stdin if it is a pipe). Every
@@ -358,6 +362,107 @@ static enum MHD_Result serve_gen(struct MHD_Connection *c, unsigned long i)
                   NULL, NULL);
 }
 
+/* ---- /real/I: a generated feed shaped like a real job board's -----------*/
+
+/* Phrase pools for /real/I: ordinary job ads, and recruitment-scam ads of
+** the kind the rule packs look for (see ../shared/domain/BRIEF.md). */
+static const char *const real_company[] = {
+    "PT Sinar Abadi", "CV Maju Jaya",      "PT Nusantara Logistik",
+    "Toko Berkah",    "PT Karya Mandiri",  "RS Harapan Kita Swasta",
+    "PT Bumi Pangan", "Koperasi Sejahtera"};
+static const char *const real_role[] = {
+    "staf gudang",      "admin penjualan", "kasir",   "teknisi listrik",
+    "sopir pengiriman", "perawat",         "akuntan", "customer service"};
+static const char *const real_city[] = {"Surabaya",  "Medan",   "Semarang",
+                                        "Makassar",  "Bandung", "Denpasar",
+                                        "Palembang", "Kupang"};
+static const char *const scam_country[] = {"Kamboja", "Myanmar", "Thailand",
+                                           "Laos"};
+static const char *const scam_role[] = {"admin", "operator komputer",
+                                        "customer service", "marketing online"};
+
+static unsigned long real_hash(unsigned long a, unsigned long b)
+{
+  unsigned long x = a * 2654435761UL + b * 40503UL + 0x9e3779b9UL;
+  x ^= x >> 15;
+  x *= 2246822519UL;
+  return x ^ (x >> 13);
+}
+
+/* One item's description: an excerpt of about 55 words (the length
+** WordPress, the usual engine of small job boards, puts in its feeds). */
+static int real_description(char *out, size_t n, unsigned long i, int k,
+                            int scam)
+{
+  unsigned long h = real_hash(i, (unsigned long)k);
+  if (scam)
+    return snprintf(
+        out, n,
+        "Dibutuhkan segera %lu orang untuk kerja di %s sebagai %s. Gaji "
+        "%lu juta per bulan, tanpa biaya, tiket pesawat dan visa ditanggung "
+        "perusahaan, tidak perlu pengalaman, tidak perlu bahasa Inggris. "
+        "Usia 18-35 tahun, berangkat minggu depan, kuota terbatas. Yang "
+        "serius langsung hub WA 08%09lu, jangan tanya-tanya di kolom "
+        "komentar, proses cepat dan dijamin berangkat.",
+        5 + h % 20, scam_country[h % 4], scam_role[(h >> 4) % 4],
+        12 + (h >> 8) % 14, (i * 7 + (unsigned long)k) % 1000000000UL);
+  return snprintf(
+      out, n,
+      "%s membuka lowongan %s untuk penempatan di %s. Kualifikasi: pria atau "
+      "wanita usia maksimal 35 tahun, pendidikan minimal SMA/SMK sederajat, "
+      "berpengalaman di bidang yang sama minimal 1 tahun, jujur, teliti, "
+      "mampu bekerja dalam tim dan bersedia bekerja shift. Kirim lamaran, CV "
+      "dan fotokopi ijazah ke kantor kami atau melalui email rekrutmen "
+      "paling lambat tanggal %lu bulan depan. Proses seleksi tidak dipungut "
+      "biaya apa pun.",
+      real_company[h % 8], real_role[(h >> 4) % 8], real_city[(h >> 8) % 8],
+      1 + (h >> 12) % 28);
+}
+
+/* /real/I: the realistic benchmark mix. Every answer takes 10-90 ms of
+** server time (a spread of ordinary servers); by a hash of I, 2% take
+** 1 s, 2% answer 500 and 10% have a new item on every request. Ten items
+** of about 55 words; one item in twenty is a scam ad. */
+static enum MHD_Result serve_real(struct MHD_Connection *c, unsigned long i)
+{
+  char body[16384], tag[64], desc[1024];
+  const char *inm;
+  int n;
+  unsigned long mix = real_hash(i, 1000);
+
+  usleep((useconds_t)(mix % 50 == 7 ? 1000000 : (10 + (mix >> 8) % 81) * 1000));
+  if (mix % 50 == 13)
+    return send_buf(c, 500, "error", 5, "text/plain", NULL, NULL, NULL, NULL);
+  unsigned long gen = (mix / 50) % 10 == 3 ? (unsigned long)hit_count() : 0;
+  snprintf(tag, sizeof(tag), "\"real-%lu-%lu\"", i, gen);
+  inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+  if (inm && strcmp(inm, tag) == 0)
+    return send_buf(c, 304, "", 0, NULL, "ETag", tag, NULL, NULL);
+  n = snprintf(body, sizeof(body),
+               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss "
+               "version=\"2.0\"><channel><title>Info Loker %lu</title>"
+               "<link>http://example.invalid/%lu</link>\n"
+               "<description>Lowongan kerja terbaru</description>\n",
+               i, i);
+  for (int k = 0; k < 10 && n < (int)sizeof(body) - 1500; k++) {
+    /* item 0 is the newest: it changes on every request of a busy feed */
+    unsigned long item = k == 0 ? gen : 0;
+    int scam = real_hash(i * 31 + item, (unsigned long)k) % 20 == 0;
+    real_description(desc, sizeof(desc), i + item, k, scam);
+    n += snprintf(body + n, sizeof(body) - (size_t)n,
+                  "<item><title>Lowongan %s %lu-%d</title>"
+                  "<link>http://example.invalid/%lu/%lu/%d</link>"
+                  "<guid>r%lu-%lu-%d</guid>"
+                  "<pubDate>Mon, 23 Nov 2026 %02d:%02d:00 GMT</pubDate>"
+                  "<description>%s</description></item>\n",
+                  scam ? "kerja luar negeri" : "kerja", i, k, i, item, k, i,
+                  item, k, 10 - k % 10, (int)(i % 60), desc);
+  }
+  n += snprintf(body + n, sizeof(body) - (size_t)n, "</channel></rss>\n");
+  return send_buf(c, 200, body, (size_t)n, "application/rss+xml", "ETag", tag,
+                  NULL, NULL);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
                               const char *url, const char *method,
                               const char *version, const char *upload,
@@ -402,6 +507,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
     return serve_big(c, strtoull(url + 7, NULL, 10), 1);
   if (!strncmp(url, "/gen/", 5))
     return serve_gen(c, strtoul(url + 5, NULL, 10));
+  if (!strncmp(url, "/real/", 6))
+    return serve_real(c, strtoul(url + 6, NULL, 10));
   if (!strcmp(url, "/gone"))
     return send_buf(c, 410, "gone", 4, "text/plain", NULL, NULL, NULL, NULL);
   if (!strncmp(url, "/status/", 8)) {

@@ -1,7 +1,14 @@
 #!/bin/sh
-# Feed-fetching benchmark: N generated feeds (feedserver /gen/I: 2% slow
-# 300 ms answers, 2% HTTP 500, 10% with a new item on every request, the
-# rest answer 304 to their ETag; spread evenly) over H loopback addresses.
+# Feed-fetching benchmark: N generated feeds over H loopback addresses, in
+# one of two mixes (MIX=stress, the default, or MIX=realistic):
+#   stress     feedserver /gen/I: answers at once; 2% slow 300 ms answers,
+#              2% HTTP 500, 10% with a new item on every request, the rest
+#              answer 304 to their ETag; five one-line items, one a scam ad.
+#              CPU-bound on loopback: the scanner's overhead laid bare.
+#   realistic  feedserver /real/I: every answer takes 10-90 ms of server
+#              time, 2% take 1 s, 2% HTTP 500, 10% with a new item on every
+#              request; ten items of about 55 words, one in twenty a scam
+#              ad: what a poll of real job boards looks like.
 #   1. curl --parallel (64 at once) fetching every URL: the yardstick
 #   2. curl again with each feed's ETag (If-None-Match): the yardstick for
 #      a conditional pass (what 10,000 requests cost by themselves)
@@ -20,6 +27,11 @@ SRV=$2
 WORK=$3
 N=${4:-10000}
 H=${5:-50}
+case ${MIX:-stress} in
+stress) GEN=gen ;;
+realistic) GEN=real ;;
+*) echo "run.sh: MIX must be stress or realistic" >&2; exit 2 ;;
+esac
 rm -rf "$WORK"
 mkdir -p "$WORK"
 SPID=
@@ -31,11 +43,11 @@ FEEDSERVER_LIFETIME=1700 "$SRV" tests/fixtures/fetch $addrs >"$WORK/ports" 2>/de
 SPID=$!
 i=0
 while [ "$(wc -l <"$WORK/ports")" -lt "$H" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
-python3 - "$WORK" "$N" <<'PY'
+python3 - "$WORK" "$N" "$GEN" <<'PY'
 import sys
-work, n = sys.argv[1], int(sys.argv[2])
+work, n, gen = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 hosts = [l.split() for l in open(work + "/ports")]
-urls = ["http://%s:%s/gen/%d" % (hosts[i % len(hosts)][0], hosts[i % len(hosts)][1], i)
+urls = ["http://%s:%s/%s/%d" % (hosts[i % len(hosts)][0], hosts[i % len(hosts)][1], gen, i)
         for i in range(n)]
 with open(work + "/feeds.opml", "w") as f:
     f.write('<?xml version="1.0"?>\n<opml version="2.0"><head><title>bench'
@@ -47,11 +59,12 @@ with open(work + "/curl.cfg", "w") as f:
     for u in urls:
         f.write('url = "%s"\noutput = "/dev/null"\n' % u)
 # per-URL headers need "next"; the ETag of an unchanged /gen/I is gen-I-0
+# (/real/I: real-I-0)
 with open(work + "/curl-cond.cfg", "w") as f:
     for i, u in enumerate(urls):
         f.write('%sparallel\nparallel-max = 64\nsilent\nurl = "%s"\n'
-                'output = "/dev/null"\nheader = "If-None-Match: \\"gen-%d-0\\""\n'
-                % ("next\n" if i else "", u, i))
+                'output = "/dev/null"\nheader = "If-None-Match: \\"%s-%d-0\\""\n'
+                % ("next\n" if i else "", u, gen, i))
 PY
 cat >"$WORK/polite.conf" <<CONF
 [fetch]
@@ -72,7 +85,7 @@ measure() { # measure LABEL COMMAND...: one line "LABEL wall cpu rss [json]"
     "$(head -c 300 "$WORK/out" | tr -d '\n')"
 }
 
-echo "fetch benchmark: $N feeds over $H loopback hosts ($(nproc) CPUs)"
+echo "fetch benchmark: $N feeds over $H loopback hosts, ${MIX:-stress} mix ($(nproc) CPUs)"
 : >"$WORK/results"
 measure "curl --parallel (max 64)" curl --parallel --parallel-max 64 -s -K "$WORK/curl.cfg"
 measure "curl --parallel, If-None-Match" curl -K "$WORK/curl-cond.cfg"
