@@ -522,6 +522,7 @@ wsp_feed_format wsp_feed_sniff(const char *body, size_t len,
 {
   size_t i, lim;
   const char *s;
+  wsp_feed_format root = WSP_FEED_AUTO;
 
   if (!body)
     return WSP_FEED_AUTO;
@@ -545,6 +546,13 @@ wsp_feed_format wsp_feed_sniff(const char *body, size_t len,
       return WSP_FEED_JSONLD;
     return s[0] == '{' ? WSP_FEED_JSONL : WSP_FEED_AUTO;
   }
+  /* A feed's root element decides, before the Content-Type (servers
+  ** send feeds as text/html) and before any HTML inside (items quote HTML
+  ** in CDATA sections). */
+  if (s[0] == '<' || (unsigned char)s[0] >= 0x80 || s[0] == 0)
+    root = sniff_xml_root(s, lim);
+  if (root == WSP_FEED_RSS || root == WSP_FEED_RDF || root == WSP_FEED_ATOM)
+    return root;
   if (content_type && ifind(content_type, strlen(content_type), "html") &&
       !ifind(content_type, strlen(content_type), "xhtml"))
     return WSP_FEED_JSONLD;
@@ -553,7 +561,7 @@ wsp_feed_format wsp_feed_sniff(const char *body, size_t len,
         ifind(s, lim < 2048 ? lim : 2048, "<html") ||
         ifind(s, lim, "application/ld+json"))
       return WSP_FEED_JSONLD;
-    return sniff_xml_root(s, lim);
+    return root;
   }
   return WSP_FEED_AUTO;
 }

@@ -974,6 +974,17 @@ static void test_sniff_and_names(void **state)
        WSP_FEED_MASTODON},
       {"{\"text\": \"x\"}\n{\"text\": \"y\"}", NULL, WSP_FEED_JSONL},
       {"plain text", NULL, WSP_FEED_AUTO},
+      /* the root element wins over HTML quoted in items and over a
+      ** text/html Content-Type */
+      {"<rss version=\"2.0\"><channel><item><description><![CDATA[<html>"
+       "<body>x</body></html>]]></description></item>",
+       NULL, WSP_FEED_RSS},
+      {"<feed><entry><content>application/ld+json</content></entry>", NULL,
+       WSP_FEED_ATOM},
+      {"<?xml version=\"1.0\"?><rss version=\"2.0\">",
+       "text/html; charset=utf-8", WSP_FEED_RSS},
+      {"<head><script type=\"application/ld+json\">{}</script>", NULL,
+       WSP_FEED_JSONLD},
   };
   (void)state;
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
