@@ -13,6 +13,8 @@
 ** ceiling of the caller's wsp_buf (WSP_TOOBIG past it); the tree walk is
 ** iterative, so deep nesting cannot exhaust the stack.
 **
+** Plain text (no markup characters) is returned trimmed without parsing.
+**
 ** Threading: reentrant. libxml2 needs one global initialisation before
 ** threads start: call wsp_html_global_init() from main (it is also called
 ** lazily, which is safe in a single-threaded program). */

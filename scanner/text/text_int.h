@@ -5,6 +5,9 @@
 #ifndef WSP_TEXT_TEXT_INT_H
 #define WSP_TEXT_TEXT_INT_H
 
+#include "core/buf.h"
+#include "core/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -72,6 +75,11 @@ static inline size_t wsp__utf8_decode(const unsigned char *s, size_t len,
 /* Encode cp (0..0x10FFFF, not a surrogate) into out (>= 4 bytes); returns
 ** the number of bytes written. */
 size_t wsp__utf8_encode(int32_t cp, char *out);
+
+/* wsp_html_to_text() always through libxml2's HTML parser, without the
+** shortcut for plain text (the tests compare the two). */
+wsp_rc wsp__html_parse_to_text(const char *html, size_t len, wsp_buf *out,
+                               wsp_err *err);
 
 /* Decode the code point that starts at s[off] of a string of length len; -1
 ** if off is out of range or not the start of a valid sequence. */

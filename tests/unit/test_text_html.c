@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "text/html.h"
+#include "text/text_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,57 @@ static void looks_like_html(void **state)
   assert_false(wsp_html_looks_like(NULL, 0));
 }
 
+/* Plain text skips the parser: the result must be what the parser gives.
+** Random strings over spaces, tabs, newlines, ASCII, multi-byte letters,
+** emoji and punctuation (and, to exercise the way back to the parser,
+** sometimes '<', '&', CR, control bytes and broken UTF-8). */
+static void plain_text_shortcut_equals_parser(void **state)
+{
+  static const char *const atoms[] = {
+      " ", "  ", "\t", "\n", "\n\n", "loker", "Gaji", "15", "jt", ",", ".", "!",
+      "?", "\"", "'", "/", "-", "WA", "08123", "\xC3\xA9", "\xE2\x80\x94",
+      "\xF0\x9F\x92\xB0", "\xC2\xA0", "\xEF\xBC\xA1", ">", "]]", "#", "=", ";",
+      /* rare: these send it to the parser */
+      "<", "&", "\r", "\x01", "\xC3", "\xEF\xBF\xBE"};
+  size_t n_atoms = sizeof(atoms) / sizeof(atoms[0]);
+  char s[512];
+  wsp_buf fast, slow;
+  wsp_err err;
+  unsigned seed = 12345;
+  int plain = 0;
+  (void)state;
+
+  wsp_buf_init(&fast, 1 << 20);
+  wsp_buf_init(&slow, 1 << 20);
+  for (int t = 0; t < 5000; t++) {
+    size_t len = 0;
+    int words = 1 + (int)(seed % 40);
+    for (int w = 0; w < words; w++) {
+      seed = seed * 1103515245u + 12345u;
+      size_t k = (seed >> 16) % n_atoms;
+      if (k >= n_atoms - 6 && (seed >> 8) % 8) /* keep them rare */
+        k = (seed >> 20) % (n_atoms - 6);
+      size_t al = strlen(atoms[k]);
+      if (len + al >= sizeof(s))
+        break;
+      memcpy(s + len, atoms[k], al);
+      len += al;
+    }
+    s[len] = 0;
+    wsp_rc a = wsp_html_to_text(s, len, &fast, &err);
+    wsp_rc b = wsp__html_parse_to_text(s, len, &slow, &err);
+    if (a == WSP_OK && !memchr(s, '<', len) && !memchr(s, '&', len))
+      plain++;
+    if (a != b || fast.len != slow.len ||
+        memcmp(wsp_buf_str(&fast), wsp_buf_str(&slow), fast.len) != 0)
+      fail_msg("case %d \"%s\": shortcut \"%s\" (%d), parser \"%s\" (%d)", t, s,
+               wsp_buf_str(&fast), a, wsp_buf_str(&slow), b);
+  }
+  assert_true(plain > 2500); /* most cases took the shortcut */
+  wsp_buf_cleanup(&fast);
+  wsp_buf_cleanup(&slow);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -114,6 +166,7 @@ int main(void)
       cmocka_unit_test(broken_markup_recovers),
       cmocka_unit_test(deep_nesting_and_limits),
       cmocka_unit_test(looks_like_html),
+      cmocka_unit_test(plain_text_shortcut_equals_parser),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
