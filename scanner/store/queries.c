@@ -156,26 +156,25 @@ wsp_rc wsp_store_matches(wsp_store *s, int64_t post_id,
                          void *ud, wsp_err *err)
 {
   sqlite3_stmt *st;
-  int rc;
+  int rc, stop = 0;
+  wsp_rc wrc = WSP_OK;
 
+  /* a row per rule, its spans in order (store/spans.c) */
   if (sqlite3_prepare_v2(wsp__store_db(s),
-                         "SELECT rule_id, rule_rev, pattern, start, end"
-                         " FROM matches WHERE post_id = ?1"
-                         " ORDER BY rule_id, start, end",
+                         "SELECT rule_id, rule_rev, spans"
+                         " FROM matches WHERE post_id = ?1 ORDER BY rule_id",
                          -1, &st, NULL) != SQLITE_OK)
     return query_fail(s, err, "reading matches");
   sqlite3_bind_int64(st, 1, post_id);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    wsp_store_match m = {col_text(st, 0), sqlite3_column_int(st, 1),
-                         col_text(st, 2), (size_t)sqlite3_column_int64(st, 3),
-                         (size_t)sqlite3_column_int64(st, 4)};
-    if (fn(ud, &m))
-      break;
-  }
+  while (!stop && wrc == WSP_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    wrc = wsp__spans_each(col_text(st, 0), sqlite3_column_int(st, 1),
+                          col_text(st, 2), (size_t)sqlite3_column_bytes(st, 2),
+                          fn, ud, &stop, err);
   sqlite3_finalize(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE
-             ? WSP_OK
-             : query_fail(s, err, "reading matches");
+  if (wrc != WSP_OK)
+    return wrc;
+  return stop || rc == SQLITE_DONE ? WSP_OK
+                                   : query_fail(s, err, "reading matches");
 }
 
 wsp_rc wsp_store_entities(wsp_store *s, int64_t post_id,

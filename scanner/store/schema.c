@@ -107,6 +107,25 @@ static const char *const migrations[] = {
     ** flushes its pending terms to a new segment at every statement
     ** savepoint, so the trigger wrote (and merged) a segment per post */
     "DROP TRIGGER posts_fts_ins;",
+
+    /* 5: one matches row per post and rule, its pattern spans in one
+    ** column (store/spans.c: "START END PATTERN" lines), instead of a row
+    ** per span: a flagged job ad matches a dozen rules with some seventy
+    ** spans, and every row cost two index entries */
+    "CREATE TABLE matches_by_rule("
+    "  post_id INTEGER NOT NULL REFERENCES posts(id),"
+    "  rule_id TEXT NOT NULL, rule_rev INTEGER NOT NULL,"
+    "  spans TEXT NOT NULL,"
+    "  PRIMARY KEY(post_id, rule_id)) WITHOUT ROWID;"
+    "INSERT INTO matches_by_rule(post_id, rule_id, rule_rev, spans)"
+    "  SELECT post_id, rule_id, max(rule_rev),"
+    "    group_concat(start || ' ' || end || ' ' || pattern, char(10))"
+    "  FROM (SELECT * FROM matches ORDER BY post_id, rule_id, start, end,"
+    "    pattern)"
+    "  GROUP BY post_id, rule_id;"
+    "DROP TABLE matches;"
+    "ALTER TABLE matches_by_rule RENAME TO matches;"
+    "CREATE INDEX matches_rule ON matches(rule_id);",
 };
 
 int wsp_store_schema_version(void)

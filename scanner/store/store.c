@@ -39,8 +39,10 @@
     " ?15)")                                                                   \
   X(SIGHT_ADD, "INSERT INTO sightings(post_id, source_id, ext_id, url, seen)"  \
                " VALUES(?1, ?2, ?3, ?4, ?5)")                                  \
-  X(MATCH_ADD, "INSERT INTO matches(post_id, rule_id, rule_rev, pattern,"      \
-               " start, end) VALUES(?1, ?2, ?3, ?4, ?5, ?6)")                  \
+  X(MATCH_ADD_V1, "INSERT INTO matches(post_id, rule_id, rule_rev, pattern,"   \
+                  " start, end) VALUES(?1, ?2, ?3, ?4, ?5, ?6)")               \
+  X(MATCH_ADD, "INSERT INTO matches(post_id, rule_id, rule_rev, spans)"        \
+               " VALUES(?1, ?2, ?3, ?4)")                                      \
   X(ENTITY_ADD, "INSERT INTO entities(post_id, kind, value, start, end)"       \
                 " VALUES(?1, ?2, ?3, ?4, ?5)")                                 \
   X(FTS_INDEX, "INSERT INTO posts_fts(rowid, text, title)"                     \
@@ -449,10 +451,71 @@ static wsp_rc add_sighting(wsp_store *s, int64_t post_id, int64_t src,
   return step_done(st) ? WSP_OK : store_fail(s, err, "adding sighting");
 }
 
+/* Schema version 4 and older (wsp_store_open_at): a row per span. */
+static wsp_rc add_matches_v1(wsp_store *s, int64_t post_id,
+                             const wsp_store_post *p, wsp_err *err)
+{
+  for (size_t i = 0; i < p->n_matches; i++) {
+    const wsp_store_match *m = &p->matches[i];
+    sqlite3_stmt *st = stmt_get(s, STMT_MATCH_ADD_V1);
+    if (!st)
+      return store_fail(s, err, "adding match");
+    sqlite3_bind_int64(st, 1, post_id);
+    bind_text(st, 2, m->rule_id);
+    sqlite3_bind_int(st, 3, m->rule_rev);
+    bind_text(st, 4, m->pattern);
+    sqlite3_bind_int64(st, 5, (int64_t)m->start);
+    sqlite3_bind_int64(st, 6, (int64_t)m->end);
+    if (!step_done(st))
+      return store_fail(s, err, "adding match");
+  }
+  return WSP_OK;
+}
+
+/* A row per rule with its spans (store/spans.c). */
+static wsp_rc add_matches(wsp_store *s, int64_t post_id,
+                          const wsp_store_post *p, wsp_err *err)
+{
+  const wsp_store_match **v;
+  wsp_buf spans;
+  wsp_rc rc;
+
+  if (s->version < 5)
+    return add_matches_v1(s, post_id, p, err);
+  if ((rc = wsp__spans_group(p->matches, p->n_matches, &v, err)) != WSP_OK)
+    return rc;
+  wsp_buf_init(&spans, WSP_STORE_MAX_SPANS);
+  for (size_t i = 0, j; i < p->n_matches && rc == WSP_OK; i = j) {
+    sqlite3_stmt *st;
+    for (j = i + 1;
+         j < p->n_matches && strcmp(v[j]->rule_id, v[i]->rule_id) == 0; j++)
+      ;
+    if ((rc = wsp__spans_encode(v + i, j - i, &spans)) != WSP_OK) {
+      wsp_err_set(err, rc, "adding match: %s", wsp_strerror(rc));
+      break;
+    }
+    if (!(st = stmt_get(s, STMT_MATCH_ADD))) {
+      rc = store_fail(s, err, "adding match");
+      break;
+    }
+    sqlite3_bind_int64(st, 1, post_id);
+    bind_text(st, 2, v[i]->rule_id);
+    sqlite3_bind_int(st, 3, v[i]->rule_rev);
+    sqlite3_bind_text(st, 4, spans.data ? spans.data : "", (int)spans.len,
+                      SQLITE_STATIC);
+    if (!step_done(st))
+      rc = store_fail(s, err, "adding match");
+  }
+  wsp_buf_cleanup(&spans);
+  wsp_free(v);
+  return rc;
+}
+
 static wsp_rc add_post(wsp_store *s, int64_t src, const wsp_store_post *p,
                        int64_t *id, wsp_err *err)
 {
   sqlite3_stmt *st = stmt_get(s, STMT_POST_ADD);
+  wsp_rc rc;
 
   if (!st)
     return store_fail(s, err, "adding post");
@@ -479,19 +542,8 @@ static wsp_rc add_post(wsp_store *s, int64_t src, const wsp_store_post *p,
   if (s->version >= 4 && !s->fts_from)
     s->fts_from = *id;
 
-  for (size_t i = 0; i < p->n_matches; i++) {
-    const wsp_store_match *m = &p->matches[i];
-    if (!(st = stmt_get(s, STMT_MATCH_ADD)))
-      return store_fail(s, err, "adding match");
-    sqlite3_bind_int64(st, 1, *id);
-    bind_text(st, 2, m->rule_id);
-    sqlite3_bind_int(st, 3, m->rule_rev);
-    bind_text(st, 4, m->pattern);
-    sqlite3_bind_int64(st, 5, (int64_t)m->start);
-    sqlite3_bind_int64(st, 6, (int64_t)m->end);
-    if (!step_done(st))
-      return store_fail(s, err, "adding match");
-  }
+  if ((rc = add_matches(s, *id, p, err)) != WSP_OK)
+    return rc;
   for (size_t i = 0; i < p->n_entities; i++) {
     const wsp_store_entity *e = &p->entities[i];
     if (!(st = stmt_get(s, STMT_ENTITY_ADD)))

@@ -213,7 +213,7 @@ static void counters_follow_the_transaction(void **state)
 }
 
 /* posts_fts is filled at commit, one statement per transaction: a post
-** rolled back to its savepoint (a bad match row) is not indexed and its
+** rolled back to its savepoint (a match without a rule) is not indexed and its
 ** id goes to the next post, a rolled back transaction indexes nothing,
 ** a put outside a transaction is indexed at once, and FTS5's own
 ** integrity check agrees with the posts table. */
@@ -231,7 +231,7 @@ static void search_index_follows_the_transaction(void **state)
   assert_int_equal(wsp_store_put(s, &a, &r, NULL, &err), WSP_OK);
   wsp_store_post b = post("src:a", "b1", "beta kamboja", "fb", 1);
   b.matches = bad;
-  assert_int_equal(wsp_store_put(s, &b, &r, &id_bad, &err), WSP_STORE);
+  assert_int_equal(wsp_store_put(s, &b, &r, &id_bad, &err), WSP_INVAL);
   wsp_store_post c = post("src:a", "c1", "gamma kamboja", "fc", 1);
   assert_int_equal(wsp_store_put(s, &c, &r, &id_next, &err), WSP_OK);
   assert_int_equal(wsp_store_commit(s, &err), WSP_OK);
@@ -273,6 +273,105 @@ static void search_index_follows_the_transaction(void **state)
                                 NULL, NULL, NULL),
                    SQLITE_OK);
   sqlite3_close(db);
+}
+
+struct got_spans {
+  char text[1024];
+  int n, stop_after;
+};
+
+static int collect_span(void *ud, const wsp_store_match *m)
+{
+  struct got_spans *g = ud;
+  size_t len = strlen(g->text);
+  snprintf(g->text + len, sizeof(g->text) - len, "%s/%d/%s/%zu-%zu;",
+           m->rule_id, m->rule_rev, m->pattern, m->start, m->end);
+  return ++g->n == g->stop_after;
+}
+
+/* Matches are stored a row per rule with the rule's spans in one column:
+** they come back ordered by rule, start, end and pattern whatever order
+** they were given in; a pattern name with a line break is refused; a
+** tampered spans column is an error, not a crash. */
+static void matches_round_trip_a_row_per_rule(void **state)
+{
+  static const wsp_store_match m[] = {{"ID-FEE-0001", 2, "no_fee", 30, 40},
+                                      {"ID-DEST-0001", 1, "abroad", 5, 12},
+                                      {"ID-FEE-0001", 2, "fee", 6, 9},
+                                      {"ID-DEST-0001", 1, "hub", 5, 12},
+                                      {"ID-FEE-0001", 2, "fee", 6, 8},
+                                      {"ID-FAST-0001", 3, "cepat", 0, 5}};
+  static const wsp_store_match bad[] = {{"ID-X", 1, "two\nlines", 0, 1}};
+  wsp_store *s;
+  wsp_err err;
+  wsp_put_result r;
+  int64_t id;
+  struct got_spans g = {.stop_after = -1};
+  (void)state;
+  assert_int_equal(wsp_store_open(path, 0, &s, &err), WSP_OK);
+  wsp_store_post p = post("src:a", "m1", "cepat abroad fee", "hm1", 1);
+  p.matches = m;
+  p.n_matches = sizeof(m) / sizeof(m[0]);
+  assert_int_equal(wsp_store_put(s, &p, &r, &id, &err), WSP_OK);
+  wsp_store_post q = post("src:a", "m2", "bad pattern name", "hm2", 1);
+  q.matches = bad;
+  assert_int_equal(wsp_store_put(s, &q, &r, NULL, &err), WSP_INVAL);
+  assert_int_equal(wsp_store_matches(s, id, collect_span, &g, &err), WSP_OK);
+  assert_string_equal(g.text, "ID-DEST-0001/1/abroad/5-12;ID-DEST-0001/1/hub/"
+                              "5-12;ID-FAST-0001/3/cepat/0-5;ID-FEE-0001/2/"
+                              "fee/6-8;ID-FEE-0001/2/fee/6-9;ID-FEE-0001/2/"
+                              "no_fee/30-40;");
+  /* the callback may stop early */
+  memset(&g, 0, sizeof(g));
+  g.stop_after = 3;
+  assert_int_equal(wsp_store_matches(s, id, collect_span, &g, &err), WSP_OK);
+  assert_int_equal(g.n, 3);
+  wsp_store_free(s);
+  assert_int_equal(count_rows("SELECT count(*) FROM matches"), 3);
+  assert_int_equal(count_rows("SELECT count(*) FROM posts"), 1);
+
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db,
+                                "UPDATE matches SET spans = '12 x hub'"
+                                " WHERE rule_id = 'ID-FAST-0001'",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(db);
+  assert_int_equal(wsp_store_open(path, 0, &s, &err), WSP_OK);
+  memset(&g, 0, sizeof(g));
+  g.stop_after = -1;
+  assert_int_equal(wsp_store_matches(s, id, collect_span, &g, &err), WSP_STORE);
+  assert_non_null(strstr(err.msg, "malformed"));
+  wsp_store_free(s);
+}
+
+/* A version 4 database (a row per span) is converted by migration 5. */
+static void migrates_matches_to_a_row_per_rule(void **state)
+{
+  static const wsp_store_match m[] = {
+      {"ID-B", 1, "y", 20, 25}, {"ID-A", 4, "x", 3, 7}, {"ID-B", 1, "x", 3, 7}};
+  wsp_store *s;
+  wsp_err err;
+  wsp_put_result r;
+  int64_t id;
+  struct got_spans g = {.stop_after = -1};
+  (void)state;
+  assert_int_equal(wsp_store_open_at(path, 4, &s, &err), WSP_OK);
+  wsp_store_post p = post("src:old", "o1", "x y", "ho1", 1);
+  p.matches = m;
+  p.n_matches = 3;
+  assert_int_equal(wsp_store_put(s, &p, &r, &id, &err), WSP_OK);
+  wsp_store_free(s);
+  assert_int_equal(count_rows("SELECT count(*) FROM matches"), 3);
+  assert_int_equal(wsp_store_open(path, 0, &s, &err), WSP_OK);
+  assert_int_equal(wsp_store_matches(s, id, collect_span, &g, &err), WSP_OK);
+  assert_string_equal(g.text, "ID-A/4/x/3-7;ID-B/1/x/3-7;ID-B/1/y/20-25;");
+  wsp_store_free(s);
+  assert_int_equal(count_rows("SELECT count(*) FROM matches"), 2);
+  assert_int_equal(count_rows("SELECT count(*) FROM sqlite_master WHERE name ="
+                              " 'matches_rule'"),
+                   1);
 }
 
 static void migrates_from_version_1(void **state)
@@ -497,6 +596,10 @@ int main(void)
                                       teardown),
       cmocka_unit_test_setup_teardown(search_index_follows_the_transaction,
                                       setup, teardown),
+      cmocka_unit_test_setup_teardown(matches_round_trip_a_row_per_rule, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(migrates_matches_to_a_row_per_rule, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(migrates_from_version_1, setup, teardown),
       cmocka_unit_test_setup_teardown(refuses_newer_schema, setup, teardown),
       cmocka_unit_test_setup_teardown(reviews_are_append_only, setup, teardown),
