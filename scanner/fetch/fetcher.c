@@ -31,7 +31,6 @@
 #define IDLE_CONNECTIONS_PER_SLOT 4
 /* the longest a Retry-After holds a host back within one run (the feed
 ** that got it is rescheduled by its own Retry-After) */
-#define HOST_HOLD_MAX_NS (60ull * 1000000000u)
 #define HOST_BUCKETS 1024
 #define ACCEPT_HEADER                                                          \
   "Accept: application/rss+xml, application/atom+xml, application/rdf+xml, "   \
@@ -53,6 +52,7 @@ void wsp_fetch_opts_default(wsp_fetch_opts *o)
   o->max_body = WSP_FEED_MAX_BODY;
   o->max_inflight = 256u << 20;
   o->max_redirects = 5;
+  o->host_hold_max_ms = 60000;
   o->user_agent = NULL;
 }
 
@@ -580,16 +580,17 @@ size_t wsp_fetcher_pending(const wsp_fetcher *f)
 }
 
 /* A 429 or 503 with Retry-After holds every request to that host back for
-** that long (up to HOST_HOLD_MAX_NS within a run): the server said it is
+** that long (up to host_hold_max_ms within a run): the server said it is
 ** overloaded, not just that one feed. */
-static void host_hold(struct host *h, int status, const char *retry_after)
+static void host_hold(const wsp_fetcher *f, struct host *h, int status,
+                      const char *retry_after)
 {
   if ((status != 429 && status != 503) || !retry_after)
     return;
   long wait = wsp_retry_after_parse(retry_after, wsp_time_wall_ms() / 1000);
   uint64_t hold = wait > 0 ? (uint64_t)wait * 1000000000u : 0;
-  uint64_t until =
-      wsp_time_mono_ns() + (hold > HOST_HOLD_MAX_NS ? HOST_HOLD_MAX_NS : hold);
+  uint64_t max = (uint64_t)f->o.host_hold_max_ms * 1000000u;
+  uint64_t until = wsp_time_mono_ns() + (hold > max ? max : hold);
   if (until > h->next_start_ns)
     h->next_start_ns = until;
 }
@@ -677,7 +678,7 @@ static void finish(wsp_fetcher *f, struct xfer *x, CURLcode cc,
       strcmp(eff, x->url) != 0)
     r.permanent_url = eff;
   if (!x->is_file)
-    host_hold(x->host, r.status, r.retry_after);
+    host_hold(f, x->host, r.status, r.retry_after);
   if (done)
     done(ud, &r);
   f->inflight -= x->body.len <= f->inflight ? x->body.len : f->inflight;

@@ -41,6 +41,8 @@ typedef struct wsp_fetch_opts {
   size_t max_inflight;     /* all bodies being received at once (256 MiB):
                               a transfer that would pass it fails */
   long max_redirects;      /* (5) */
+  long host_hold_max_ms;   /* a 429/503 Retry-After holds its host back
+                              for at most this long within a run (60000) */
   const char *user_agent;  /* NULL: WSP_FETCH_USER_AGENT; copied */
 } wsp_fetch_opts;
 

@@ -12,6 +12,7 @@ static const char *const keys[] = {"fetch.feeds",
                                    "fetch.max_body",
                                    "fetch.max_inflight",
                                    "fetch.max_redirects",
+                                   "fetch.host_hold_max_ms",
                                    "fetch.user_agent",
                                    "fetch.interval",
                                    "fetch.backoff_base",
@@ -56,6 +57,8 @@ wsp_rc wsp_fetch_settings(const wsp_config *c, wsp_fetch_opts *fo,
   GET("fetch.max_inflight", (long)fo->max_inflight, 1, 1L << 40,
       fo->max_inflight);
   GET("fetch.max_redirects", fo->max_redirects, 0, 50, fo->max_redirects);
+  GET("fetch.host_hold_max_ms", fo->host_hold_max_ms, 0, 3600000,
+      fo->host_hold_max_ms);
   GET("fetch.interval", so->interval, 1, 366L * 86400, so->interval);
   GET("fetch.backoff_base", so->backoff_base, 1, 366L * 86400,
       so->backoff_base);

@@ -52,6 +52,7 @@ pause_after = 3
 backoff_base = 60
 backoff_max = 3600
 max_redirects = 4
+host_hold_max_ms = 2000
 CONF
 cat >"$tmp/feeds.opml" <<OPML
 <?xml version="1.0"?>

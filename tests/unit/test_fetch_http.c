@@ -497,6 +497,28 @@ static void test_retry_after_holds_host(void **state)
   if (srv.starts[first + 1] - srv.starts[first] < 900u * 1000000u)
     fail_msg("the host was asked again %.0f ms after Retry-After: 1",
              (double)(srv.starts[first + 1] - srv.starts[first]) / 1e6);
+
+  /* host_hold_max_ms caps the hold within a run (the feed itself still
+  ** waits the whole Retry-After: schedule.c) */
+  o.host_hold_max_ms = 200;
+  assert_int_equal(wsp_fetcher_new(&o, &f, &err), WSP_OK);
+  memset(&g, 0, sizeof(g));
+  first = server_mark();
+  assert_true(first + 2 <= MAX_LOG);
+  busy.url = u("/503"); /* u() returns one static buffer */
+  assert_int_equal(wsp_fetcher_add(f, &busy), WSP_OK);
+  run_all(f, &g);
+  assert_int_equal(g.r[0].status, 503);
+  next.url = u("/feed");
+  assert_int_equal(wsp_fetcher_add(f, &next), WSP_OK);
+  run_all(f, &g);
+  wsp_fetcher_free(f);
+  assert_int_equal(g.n, 2);
+  assert_int_equal(g.r[1].status, 200);
+  uint64_t gap = srv.starts[first + 1] - srv.starts[first];
+  if (gap < 150u * 1000000u || gap >= 900u * 1000000u)
+    fail_msg("with a 200 ms cap the host was asked again after %.0f ms",
+             (double)gap / 1e6);
 }
 
 static void test_file_urls(void **state)
