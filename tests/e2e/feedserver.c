@@ -325,10 +325,21 @@ static enum MHD_Result serve_big(struct MHD_Connection *c, uint64_t n,
   return ret;
 }
 
+/* The ETag of generated feed I in its GEN-th version ("PREFIX-I-GEN")
+** into tag; nonzero if the request's If-None-Match is that ETag. */
+static int gen_unchanged(struct MHD_Connection *c, const char *prefix,
+                         unsigned long i, unsigned long gen, char *tag,
+                         size_t size)
+{
+  const char *inm;
+  snprintf(tag, size, "\"%s-%lu-%lu\"", prefix, i, gen);
+  inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+  return inm && strcmp(inm, tag) == 0;
+}
+
 static enum MHD_Result serve_gen(struct MHD_Connection *c, unsigned long i)
 {
   char body[4096], tag[64];
-  const char *inm;
   int n;
 
   /* which feeds misbehave: spread over every host by a hash of i */
@@ -339,9 +350,7 @@ static enum MHD_Result serve_gen(struct MHD_Connection *c, unsigned long i)
     usleep(300 * 1000);
   /* one feed in ten has a new item on every request */
   unsigned long gen = (mix / 50) % 10 == 3 ? (unsigned long)hit_count() : 0;
-  snprintf(tag, sizeof(tag), "\"gen-%lu-%lu\"", i, gen);
-  inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
-  if (inm && strcmp(inm, tag) == 0)
+  if (gen_unchanged(c, "gen", i, gen, tag, sizeof(tag)))
     return send_buf(c, 304, "", 0, NULL, "ETag", tag, NULL, NULL);
   n = snprintf(body, sizeof(body),
                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss "
@@ -426,7 +435,6 @@ static int real_description(char *out, size_t n, unsigned long i, int k,
 static enum MHD_Result serve_real(struct MHD_Connection *c, unsigned long i)
 {
   char body[16384], tag[64], desc[1024];
-  const char *inm;
   int n;
   unsigned long mix = real_hash(i, 1000);
 
@@ -434,9 +442,7 @@ static enum MHD_Result serve_real(struct MHD_Connection *c, unsigned long i)
   if (mix % 50 == 13)
     return send_buf(c, 500, "error", 5, "text/plain", NULL, NULL, NULL, NULL);
   unsigned long gen = (mix / 50) % 10 == 3 ? (unsigned long)hit_count() : 0;
-  snprintf(tag, sizeof(tag), "\"real-%lu-%lu\"", i, gen);
-  inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
-  if (inm && strcmp(inm, tag) == 0)
+  if (gen_unchanged(c, "real", i, gen, tag, sizeof(tag)))
     return send_buf(c, 304, "", 0, NULL, "ETag", tag, NULL, NULL);
   n = snprintf(body, sizeof(body),
                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss "
