@@ -290,14 +290,32 @@ wsp_rc wsp__feed_emit(wsp__feed_ctx *c, const wsp__feed_item *it)
   wsp_post *p = NULL;
   wsp_buf text, tmp, title;
   wsp_rc rc = WSP_NOMEM;
-  char *url = NULL;
+  char *url = NULL, *link = NULL, *id = NULL;
   const char *source = c->in->source;
 
   wsp_buf_init(&text, WSP_POST_MAX_TEXT);
   wsp_buf_init(&tmp, WSP_POST_MAX_TEXT);
   wsp_buf_init(&title, 4096);
-  if (c->meta->items + c->meta->skipped >= WSP__FEED_MAX_ITEMS) {
+  if (c->meta->items + c->meta->skipped + c->meta->repeated >=
+      WSP__FEED_MAX_ITEMS) {
     c->stopped = 1;
+    rc = WSP_OK;
+    goto done;
+  }
+  /* the id first: an item the caller has seen costs no text conversion */
+  if (it->url && *it->url) {
+    if (!(url = wsp__feed_resolve_url(c->in->url, it->url)))
+      goto done;
+    if ((rc = clean_field(url, 8192, &link)) != WSP_OK)
+      goto done;
+  }
+  if ((rc = clean_field(it->id, 4096, &id)) != WSP_OK)
+    goto done;
+  rc = WSP_NOMEM;
+  if (!id && link && !(id = wsp_strdup(link)))
+    goto done;
+  if (id && c->in->seen && c->in->seen(c->in->seen_ud, id)) {
+    c->meta->repeated++;
     rc = WSP_OK;
     goto done;
   }
@@ -362,34 +380,28 @@ wsp_rc wsp__feed_emit(wsp__feed_ctx *c, const wsp__feed_item *it)
     rc = WSP_OK;
     goto done;
   }
+  if (!id) { /* stable id from the content */
+    char hex[24];
+    snprintf(hex, sizeof(hex), "h:%016llx",
+             (unsigned long long)wsp_hash64(tmp.data, tmp.len, 0x77737066));
+    rc = WSP_NOMEM;
+    if (!(id = wsp_strdup(hex)))
+      goto done;
+    if (c->in->seen && c->in->seen(c->in->seen_ud, id)) {
+      c->meta->repeated++;
+      rc = WSP_OK;
+      goto done;
+    }
+  }
   rc = WSP_NOMEM;
   if (!(p = wsp_calloc(1, sizeof(*p))))
     goto done;
   p->text = wsp_buf_detach(&tmp, &p->text_len);
   if (!p->text)
     goto done;
-  if (it->url && *it->url) {
-    if (!(url = wsp__feed_resolve_url(c->in->url, it->url)))
-      goto done;
-    if ((rc = clean_field(url, 8192, &p->url)) != WSP_OK)
-      goto done;
-  }
-  rc = WSP_NOMEM;
-  if ((rc = clean_field(it->id, 4096, &p->id)) != WSP_OK)
-    goto done;
-  if (!p->id && p->url && !(p->id = wsp_strdup(p->url))) {
-    rc = WSP_NOMEM;
-    goto done;
-  }
-  if (!p->id) { /* stable id from the content */
-    char hex[24];
-    snprintf(hex, sizeof(hex), "h:%016llx",
-             (unsigned long long)wsp_hash64(p->text, p->text_len, 0x77737066));
-    if (!(p->id = wsp_strdup(hex))) {
-      rc = WSP_NOMEM;
-      goto done;
-    }
-  }
+  p->url = link;
+  p->id = id;
+  link = id = NULL;
   if (title.len && (rc = clean_field(title.data, 4096, &p->title)) != WSP_OK)
     goto done;
   if ((rc = clean_field(it->author, 1024, &p->author)) != WSP_OK)
@@ -413,7 +425,7 @@ wsp_rc wsp__feed_emit(wsp__feed_ctx *c, const wsp__feed_item *it)
     p->raw_len = p->text_len;
   }
   p->published = it->published;
-  p->line = (long)(c->meta->items + c->meta->skipped + 1);
+  p->line = (long)(c->meta->items + c->meta->skipped + c->meta->repeated + 1);
   c->meta->items++;
   rc = WSP_OK;
   if (c->emit(c->ud, p))
@@ -422,6 +434,8 @@ wsp_rc wsp__feed_emit(wsp__feed_ctx *c, const wsp__feed_item *it)
 done:
   wsp_post_free(p);
   wsp_free(url);
+  wsp_free(link);
+  wsp_free(id);
   wsp_buf_cleanup(&text);
   wsp_buf_cleanup(&tmp);
   wsp_buf_cleanup(&title);
@@ -585,7 +599,8 @@ static wsp_rc parse_jsonl(wsp__feed_ctx *c, const char *s, size_t len)
       a++;
     if (a == end)
       continue;
-    if (c->meta->items + c->meta->skipped >= WSP__FEED_MAX_ITEMS)
+    if (c->meta->items + c->meta->skipped + c->meta->repeated >=
+        WSP__FEED_MAX_ITEMS)
       break;
     rc = wsp_post_from_json(s + a, end - a,
                             c->in->source ? c->in->source : "feed", &p, NULL);
@@ -593,6 +608,11 @@ static wsp_rc parse_jsonl(wsp__feed_ctx *c, const char *s, size_t len)
       return rc;
     if (rc != WSP_OK || !p) {
       c->meta->skipped++;
+      continue;
+    }
+    if (p->id && c->in->seen && c->in->seen(c->in->seen_ud, p->id)) {
+      c->meta->repeated++;
+      wsp_post_free(p);
       continue;
     }
     p->line = line;
@@ -659,12 +679,12 @@ wsp_rc wsp_feed_parse(const wsp_feed_input *in,
     } else {
       rc = wsp__feed_parse_json(&c, utf8.data ? utf8.data : "", utf8.len, f);
       if (rc == WSP_PARSE && in->format == WSP_FEED_AUTO &&
-          in->body[lead] == '{' && meta->items == 0) {
+          in->body[lead] == '{' && meta->items + meta->repeated == 0) {
         wsp_err_clear(err); /* not one JSON document: maybe JSONL */
         meta->format = WSP_FEED_JSONL;
         meta->skipped = 0;
         rc = parse_jsonl(&c, utf8.data ? utf8.data : "", utf8.len);
-        if (rc == WSP_OK && meta->items == 0)
+        if (rc == WSP_OK && meta->items + meta->repeated == 0)
           rc = wsp_err_set(err, WSP_PARSE, "feed: JSON in no supported shape");
       }
     }

@@ -83,6 +83,13 @@ typedef struct wsp_feed_input {
   const char *source;       /* source name given to every post */
   const char *link_header;  /* HTTP Link header (Mastodon paging), or NULL */
   wsp_feed_format format;   /* WSP_FEED_AUTO: sniff from content */
+  /* Optional: asked with an item's id (as its post would carry it: the
+  ** guid, else the link, else the content hash) before the post is built,
+  ** and for a guid or link before the item's text is converted; nonzero:
+  ** an old item the caller has seen, skipped and counted in
+  ** meta->repeated. A feed poller's changed feed repeats most items. */
+  int (*seen)(void *ud, const char *id);
+  void *seen_ud;
 } wsp_feed_input;
 
 typedef struct wsp_feed_meta {
@@ -95,6 +102,7 @@ typedef struct wsp_feed_meta {
                              `cursor` (older page) */
   size_t items;           /* posts emitted */
   size_t skipped;         /* items without usable text, or broken */
+  size_t repeated;        /* items the input's seen() knew */
   int ill_formed;         /* XML not well-formed (read in recovery mode;
                              posts may be partial) or the encoding had to be
                              guessed: what feedparser calls "bozo" */

@@ -178,22 +178,26 @@ struct emit_ctx {
   int lookup; /* look each item up in fs->seen_db */
 };
 
+/* An old item the feed repeats (its id was seen from this feed): the
+** parser skips it before building its post; nothing to scan or store. */
+static int item_seen(void *ud, const char *id)
+{
+  struct emit_ctx *e = ud;
+  int seen = 0;
+  if (wsp_store_seen_id(e->fs->seen_db, e->job->name, id, &seen, NULL) !=
+          WSP_OK ||
+      !seen)
+    return 0;
+  atomic_fetch_add(&e->fs->st->posts.duplicates, 1);
+  e->n++;
+  return 1;
+}
+
 static int emit_post(void *ud, wsp_post *post)
 {
   struct emit_ctx *e = ud;
   struct feedscan *fs = e->fs;
-  int seen = 0;
 
-  if (e->lookup && post->id &&
-      wsp_store_seen_id(fs->seen_db, post->source, post->id, &seen, NULL) ==
-          WSP_OK &&
-      seen) {
-    /* an old item the feed repeats: nothing new to scan or store */
-    atomic_fetch_add(&fs->st->posts.duplicates, 1);
-    e->n++;
-    wsp_post_free(post);
-    return 0;
-  }
   if (fs->q_n == fs->q_cap) {
     if (fs->q_head > 0) { /* compact before growing */
       memmove(fs->q, fs->q + fs->q_head,
@@ -293,6 +297,10 @@ static void handle_fetch(struct feedscan *fs, const wsp_fetch_result *r,
     ** duplicate check makes harmless) */
     e.lookup =
         fs->seen_db && j->known && wsp_store_begin(fs->seen_db, NULL) == WSP_OK;
+    if (e.lookup) {
+      in.seen = item_seen;
+      in.seen_ud = &e;
+    }
     prc = wsp_feed_parse(&in, emit_post, &e, &meta, &perr);
     if (e.lookup)
       wsp_store_commit(fs->seen_db, NULL);

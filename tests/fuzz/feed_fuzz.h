@@ -11,8 +11,9 @@
 ** Variants (fuzz_feed_run): one byte picks how the document is presented,
 ** as fuzz_feed.c always did: bits 5-6 a Content-Type (none; RSS with an
 ** ISO-8859-1 charset; text/html; XML with a quoted KOI8-R charset), bit 7 a
-** document URL (relative links resolved) or none. A Mastodon Link header is
-** always given.
+** document URL (relative links resolved) or none, bit 4 a seen() callback
+** that checks every id it is asked (non-empty valid UTF-8) and knows a
+** third of them. A Mastodon Link header is always given.
 **
 ** Input layout of the per-parser targets (fuzz_feed_one): the WHOLE input
 ** is the document, there is no leading format byte, so the seeds in
@@ -41,6 +42,15 @@ static inline int fuzz_feed_check_post(void *ud, wsp_post *p)
   return 0;
 }
 
+static inline int fuzz_feed_seen(void *ud, const char *id)
+{
+  size_t n = strlen(id);
+  (void)ud;
+  if (!n || !wsp_utf8_valid(id, n))
+    abort();
+  return (n + (unsigned char)id[0]) % 3 == 0;
+}
+
 /* Parse doc[0..len) as fmt (WSP_FEED_AUTO: sniff) in the presentation
 ** chosen by variant (see above). */
 static inline void fuzz_feed_run(wsp_feed_format fmt, uint8_t variant,
@@ -61,6 +71,7 @@ static inline void fuzz_feed_run(wsp_feed_format fmt, uint8_t variant,
   in.format = fmt;
   in.content_type = types[(variant >> 5) & 3];
   in.url = (variant & 0x80) ? "https://example.com/feed/" : NULL;
+  in.seen = (variant & 0x10) ? fuzz_feed_seen : NULL;
   in.source = "fuzz";
   in.link_header = "<https://m.example/api?min_id=5>; rel=\"prev\"";
   in.body = (const char *)doc;

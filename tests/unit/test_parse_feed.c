@@ -520,6 +520,88 @@ static void test_jsonl(void **state)
   got_free(&g);
 }
 
+/* ---- items the caller has seen ---------------------------------------- */
+
+struct seen_ids {
+  const char *known[4];
+  char asked[8][96];
+  int n_asked;
+};
+
+static int seen_cb(void *ud, const char *id)
+{
+  struct seen_ids *k = ud;
+  if (k->n_asked < 8)
+    snprintf(k->asked[k->n_asked++], sizeof(k->asked[0]), "%s", id);
+  for (int i = 0; i < 4 && k->known[i]; i++)
+    if (strcmp(k->known[i], id) == 0)
+      return 1;
+  return 0;
+}
+
+/* seen() is asked with the id the post would carry (guid, else the
+** resolved link, else the content hash); known items are skipped, counted
+** in meta->repeated and keep the line numbers of the others; the same
+** holds for JSONL. */
+static void test_seen_items_skipped(void **state)
+{
+  const char *rss =
+      "<rss version=\"2.0\"><channel><title>t</title>"
+      "<item><guid isPermaLink=\"false\">g-1</guid><description>satu"
+      "</description></item>"
+      "<item><link>/loker/2</link><description>dua</description></item>"
+      "<item><description>tiga</description></item>"
+      "<item><guid>g-4</guid><description>empat</description></item>"
+      "</channel></rss>";
+  struct seen_ids k = {{"g-1", "https://example.org/loker/2", NULL}};
+  wsp_feed_input in = {.body = rss,
+                       .len = strlen(rss),
+                       .url = "https://example.org/feed",
+                       .source = "test",
+                       .seen = seen_cb,
+                       .seen_ud = &k};
+  got g = {0};
+  (void)state;
+  g.rc = wsp_feed_parse(&in, collect, &g, &g.meta, NULL);
+  assert_int_equal(g.rc, WSP_OK);
+  assert_int_equal(g.n, 2);
+  assert_int_equal(g.meta.items, 2);
+  assert_int_equal(g.meta.repeated, 2);
+  assert_string_equal(g.p[0]->text, "tiga");
+  assert_int_equal(g.p[0]->line, 3);
+  assert_string_equal(g.p[1]->id, "g-4");
+  assert_int_equal(g.p[1]->line, 4);
+  assert_int_equal(k.n_asked, 4);
+  assert_string_equal(k.asked[0], "g-1");
+  assert_string_equal(k.asked[1], "https://example.org/loker/2");
+  assert_string_equal(k.asked[2], g.p[0]->id); /* the content hash */
+  assert_true(strncmp(k.asked[2], "h:", 2) == 0);
+  /* the hash id of a known text is skipped too */
+  struct seen_ids k2 = {{NULL}};
+  k2.known[0] = k.asked[2];
+  in.seen_ud = &k2;
+  got_free(&g);
+  g.rc = wsp_feed_parse(&in, collect, &g, &g.meta, NULL);
+  assert_int_equal(g.n, 3);
+  assert_int_equal(g.meta.repeated, 1);
+  got_free(&g);
+
+  const char *jl =
+      "{\"id\":\"a\",\"text\":\"halo\"}\n{\"id\":\"b\",\"text\":\"dua\"}\n";
+  struct seen_ids k3 = {{"a", NULL}};
+  wsp_feed_input jin = {.body = jl,
+                        .len = strlen(jl),
+                        .format = WSP_FEED_JSONL,
+                        .seen = seen_cb,
+                        .seen_ud = &k3};
+  g.rc = wsp_feed_parse(&jin, collect, &g, &g.meta, NULL);
+  assert_int_equal(g.rc, WSP_OK);
+  assert_int_equal(g.n, 1);
+  assert_string_equal(g.p[0]->id, "b");
+  assert_int_equal(g.meta.repeated, 1);
+  got_free(&g);
+}
+
 /* ---- encodings ---------------------------------------------------------- */
 
 static void test_encodings(void **state)
@@ -1018,6 +1100,7 @@ int main(void)
       cmocka_unit_test(test_alloc_failures),
       cmocka_unit_test(test_dates),
       cmocka_unit_test(test_sniff_and_names),
+      cmocka_unit_test(test_seen_items_skipped),
   };
   wsp_feed_global_init();
   return cmocka_run_group_tests(tests, NULL, NULL);
