@@ -1,41 +1,21 @@
-/* pipeline/feedscan.c: `waspada scan`: a fetch thread that drives the
-** fetcher and hands finished fetches over, and a reader that parses them in
-** front of the shared scan and store stages; feed state written after the
-** posts (see feedscan.h). The network never waits for parsing, scanning or
-** storing: while the reader works, the fetch thread keeps transfers going
-** (up to DOC_QUEUE documents and DOC_BUDGET bytes ahead). */
+/* pipeline/feedscan.c: `waspada scan`: one round over the feed list. The
+** fetch thread (handoff.c) drives the fetcher and hands finished documents
+** over; a reader parses them in front of the shared scan and store stages;
+** each feed's state is written after its posts (see feedscan.h). */
 #include "pipeline/feedscan.h"
 
 #include "core/alloc.h"
 #include "core/log.h"
-#include "core/queue.h"
 #include "core/timeutil.h"
 #include "parse/feed.h"
+#include "pipeline/handoff.h"
 #include "pipeline/stages.h"
 #include "store/feeds.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
-
-#define POLL_MS 250
-/* Documents the fetch thread may hold ready for the reader. The byte budget
-** is the real bound; the count is high so that small feeds do not stop the
-** fetch thread early: with 256, a cold pass over 10,000 1 KB feeds stalled
-** the network behind the reader, and a host with slow feeds finished last,
-** alone (cold pass wall 2.8-2.9 s -> 2.3-2.5 s). */
-#define DOC_QUEUE 8192
-#define DOC_BUDGET (64u << 20)
-
-/* A finished fetch copied out of the fetcher: r's strings point into the
-** same allocation. */
-struct fetched {
-  wsp_fetch_result r;
-  size_t size; /* bytes counted against DOC_BUDGET */
-};
 
 /* Fetch outcomes counted by one thread (the fetch thread and the reader
 ** each keep their own; added up after the round). */
@@ -74,16 +54,8 @@ struct feedscan {
   /* a second, read-only connection (WAL) for the reader thread: posts whose
   ** id was already seen from their feed are skipped before scanning */
   wsp_store *seen_db;
-  /* fetch thread -> reader */
-  wsp_queue *docs;
-  pthread_mutex_t budget_lock;
-  pthread_cond_t budget_cond;
-  size_t budget_used;
-  atomic_int aborted; /* the reader has stopped: the fetch thread ends */
-  wsp_rc fetch_rc;    /* how the fetch thread ended (read after join or
-                         after the queue is closed) */
+  wsp_handoff *handoff; /* the fetch thread, handing documents over */
   struct outcomes fetch_outcomes, read_outcomes;
-  wsp_err fetch_err;
 };
 
 void wsp_feedscan_opts_default(wsp_feedscan_opts *o)
@@ -382,129 +354,11 @@ static void handle_fetch(struct feedscan *fs, const wsp_fetch_result *r,
   wsp_feed_meta_cleanup(&meta);
 }
 
-/* ---- the fetch thread -----------------------------------------------------*/
-
-static size_t opt_len(const char *s)
-{
-  return s ? strlen(s) + 1 : 0;
-}
-
-static const char *put_str(char **at, const char *s, size_t n)
-{
-  char *r = *at;
-  if (!s)
-    return NULL;
-  memcpy(r, s, n);
-  *at += n;
-  return r;
-}
-
-/* Deep copy of a result, in one allocation; NULL when out of memory. */
-static struct fetched *fetched_copy(const wsp_fetch_result *r)
-{
-  const char *strs[] = {r->error, r->content_type, r->etag, r->last_modified,
-                        r->link,  r->retry_after,  r->url,  r->permanent_url};
-  size_t lens[8], total = sizeof(struct fetched) + r->len + 1;
-  struct fetched *d;
-  char *at;
-
-  for (size_t i = 0; i < 8; i++)
-    total += (lens[i] = opt_len(strs[i]));
-  if (!(d = wsp_malloc(total)))
-    return NULL;
-  d->r = *r;
-  d->size = total;
-  at = (char *)(d + 1);
-  memcpy(at, r->body ? r->body : "", r->len);
-  at[r->len] = '\0';
-  d->r.body = at;
-  at += r->len + 1;
-  d->r.error = put_str(&at, r->error, lens[0]);
-  d->r.content_type = put_str(&at, r->content_type, lens[1]);
-  d->r.etag = put_str(&at, r->etag, lens[2]);
-  d->r.last_modified = put_str(&at, r->last_modified, lens[3]);
-  d->r.link = put_str(&at, r->link, lens[4]);
-  d->r.retry_after = put_str(&at, r->retry_after, lens[5]);
-  d->r.url = put_str(&at, r->url, lens[6]);
-  d->r.permanent_url = put_str(&at, r->permanent_url, lens[7]);
-  return d;
-}
-
-/* Documents waiting for the reader hold at most DOC_BUDGET bytes (one
-** larger document is let through alone). */
-static int budget_take(struct feedscan *fs, size_t n)
-{
-  pthread_mutex_lock(&fs->budget_lock);
-  while (fs->budget_used > 0 && fs->budget_used + n > DOC_BUDGET &&
-         !atomic_load(&fs->aborted))
-    pthread_cond_wait(&fs->budget_cond, &fs->budget_lock);
-  fs->budget_used += n;
-  pthread_mutex_unlock(&fs->budget_lock);
-  return !atomic_load(&fs->aborted);
-}
-
-static void budget_release(struct feedscan *fs, size_t n)
-{
-  pthread_mutex_lock(&fs->budget_lock);
-  fs->budget_used -= n <= fs->budget_used ? n : fs->budget_used;
-  pthread_cond_signal(&fs->budget_cond);
-  pthread_mutex_unlock(&fs->budget_lock);
-}
-
-static void on_fetched(void *ud, const wsp_fetch_result *r)
+/* A fetch without a document (304, failure), on the fetch thread. */
+static void settle_fetch(void *ud, const wsp_fetch_result *r)
 {
   struct feedscan *fs = ud;
-  struct fetched *d;
-
-  if (fs->fetch_rc != WSP_OK)
-    return;
-  if (r->rc != WSP_OK || r->status < 200 || r->status >= 300) {
-    handle_fetch(fs, r, &fs->fetch_outcomes); /* nothing to parse */
-    return;
-  }
-  if (!(d = fetched_copy(r))) {
-    fs->fetch_rc = wsp_err_set(&fs->fetch_err, WSP_NOMEM, "feeds: %s",
-                               wsp_strerror(WSP_NOMEM));
-    return;
-  }
-  if (!budget_take(fs, d->size) || wsp_queue_push(fs->docs, d) != WSP_OK) {
-    budget_release(fs, d->size);
-    wsp_free(d);
-  }
-}
-
-static void *fetch_main(void *arg)
-{
-  struct feedscan *fs = arg;
-  wsp_err err;
-
-  prctl(PR_SET_NAME, "wsp-fetch");
-  while (fs->fetch_rc == WSP_OK && !atomic_load(&fs->aborted) &&
-         !wsp_pipeline_stop_requested() && wsp_fetcher_pending(fs->fetcher)) {
-    err.msg[0] = '\0';
-    if (wsp_fetcher_run(fs->fetcher, POLL_MS, on_fetched, fs, &err) != WSP_OK) {
-      fs->fetch_err = err;
-      fs->fetch_rc = WSP_FETCH;
-    }
-  }
-  wsp_queue_close(fs->docs); /* the reader sees the end */
-  return NULL;
-}
-
-/* Stop the fetch thread (if the reader ended early it may be waiting for
-** room) and free what it handed over but the reader did not take. */
-static void fetch_thread_stop(struct feedscan *fs, pthread_t t)
-{
-  struct fetched *d;
-  atomic_store(&fs->aborted, 1);
-  pthread_mutex_lock(&fs->budget_lock);
-  pthread_cond_broadcast(&fs->budget_cond);
-  pthread_mutex_unlock(&fs->budget_lock);
-  while (wsp_queue_pop(fs->docs, (void **)&d) == WSP_OK) { /* until closed */
-    budget_release(fs, d->size);
-    wsp_free(d);
-  }
-  pthread_join(t, NULL);
+  handle_fetch(fs, r, &fs->fetch_outcomes);
 }
 
 /* ---- the reader -----------------------------------------------------------*/
@@ -512,7 +366,8 @@ static void fetch_thread_stop(struct feedscan *fs, pthread_t t)
 static wsp_rc feedscan_next(void *ud, wsp_post **post, wsp_err *err)
 {
   struct feedscan *fs = ud;
-  struct fetched *d;
+  const wsp_fetch_result *doc;
+  wsp_rc rc;
 
   *post = NULL;
   for (;;) {
@@ -529,16 +384,10 @@ static wsp_rc feedscan_next(void *ud, wsp_post **post, wsp_err *err)
       return wsp_err_set(err, fs->q_rc, "feeds: %s", wsp_strerror(fs->q_rc));
     if (wsp_pipeline_stop_requested())
       return WSP_OK;
-    if (wsp_queue_pop(fs->docs, (void **)&d) != WSP_OK) {
-      if (fs->fetch_rc == WSP_OK) /* every fetch handed over */
-        return WSP_OK;
-      if (err)
-        *err = fs->fetch_err;
-      return fs->fetch_rc == WSP_NOMEM ? WSP_NOMEM : WSP_IO;
-    }
-    handle_fetch(fs, &d->r, &fs->read_outcomes);
-    budget_release(fs, d->size);
-    wsp_free(d);
+    if ((rc = wsp_handoff_next(fs->handoff, &doc, err)) != WSP_OK || !doc)
+      return rc; /* every fetch handed over, or the fetch thread failed */
+    handle_fetch(fs, doc, &fs->read_outcomes);
+    wsp_handoff_release(fs->handoff, doc);
   }
 }
 
@@ -576,8 +425,6 @@ wsp_rc wsp_feedscan_round(wsp_scanner *sc, wsp_store *store,
       .o = o,
       .st = st,
       .now = wsp_time_wall_ms() / 1000,
-      .budget_lock = PTHREAD_MUTEX_INITIALIZER,
-      .budget_cond = PTHREAD_COND_INITIALIZER,
   };
   struct collect c = {.fs = &fs, .list = list, .rc = WSP_OK};
   wsp_pipeline_ops ops = {
@@ -626,24 +473,17 @@ wsp_rc wsp_feedscan_round(wsp_scanner *sc, wsp_store *store,
             "no read connection (%s): every post "
             "is scanned",
             uerr.msg);
-  if (fs.n_jobs) {
-    pthread_t fetch_thread;
-    if ((rc = wsp_queue_new(DOC_QUEUE, &fs.docs)) != WSP_OK) {
-      wsp_err_set(err, rc, "feeds: %s", wsp_strerror(rc));
-    } else if (pthread_create(&fetch_thread, NULL, fetch_main, &fs) != 0) {
-      rc = wsp_err_set(err, WSP_INTERNAL, "cannot start the fetch thread");
-    } else {
-      unsigned cpus = wsp_pipeline_cpus();
-      unsigned jobs = o->jobs ? o->jobs : cpus > 1 ? cpus - 1 : 1;
-      rc = wsp_pipeline_run(&ops, &fs, jobs, &st->posts, err);
-      fetch_thread_stop(&fs, fetch_thread);
-      st->fetched = fs.fetch_outcomes.fetched + fs.read_outcomes.fetched;
-      st->not_modified =
-          fs.fetch_outcomes.not_modified + fs.read_outcomes.not_modified;
-      st->failed = fs.fetch_outcomes.failed + fs.read_outcomes.failed;
-    }
-    wsp_queue_free(fs.docs);
-    fs.docs = NULL;
+  if (fs.n_jobs && (rc = wsp_handoff_start(fs.fetcher, settle_fetch, &fs,
+                                           &fs.handoff, err)) == WSP_OK) {
+    unsigned cpus = wsp_pipeline_cpus();
+    unsigned jobs = o->jobs ? o->jobs : cpus > 1 ? cpus - 1 : 1;
+    rc = wsp_pipeline_run(&ops, &fs, jobs, &st->posts, err);
+    wsp_handoff_stop(fs.handoff);
+    fs.handoff = NULL;
+    st->fetched = fs.fetch_outcomes.fetched + fs.read_outcomes.fetched;
+    st->not_modified =
+        fs.fetch_outcomes.not_modified + fs.read_outcomes.not_modified;
+    st->failed = fs.fetch_outcomes.failed + fs.read_outcomes.failed;
   }
   wsp_store_free(fs.seen_db);
   fs.seen_db = NULL;
